@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { createBus } from '@wirehook/bus';
+import { startHub } from '@wirehook/hub';
+import { openDatabase } from '@wirehook/storage';
+import { startWorker } from '@wirehook/worker';
+import { addConfigOptions, configFromFlags, type ConfigFlags } from '../config-options';
+import { createProcessLogger } from '../logger';
+import { onShutdownSignal } from '../shutdown';
+import { WIREHOOK_VERSION } from '../version';
+
+/** `wirehook start`: hub and one worker in one process on embedded defaults. */
+export function registerStartCommand(program: Command): void {
+  addConfigOptions(
+    program.command('start').description('run hub and one worker in one process (in-process bus, PGlite under ./data unless configured)'),
+  ).action(async (flags: ConfigFlags) => {
+    const { config, sources } = configFromFlags(flags, 'local');
+    const logger = createProcessLogger('wirehook', config.logging.level);
+    const metrics = new Registry();
+    collectDefaultMetrics({ register: metrics });
+
+    const bus = await createBus({
+      natsUrl: config.nats.url,
+      name: `wirehook-all-in-one-${config.node.name}`,
+      maxPendingBytes: config.nats.maxPendingBytes,
+      onError: (error, subject) => logger.warn(`bus handler on ${subject} failed: ${error.message}`),
+      onStatus: (status) => logger.info(`NATS ${status}`),
+    });
+    const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
+    const hub = await startHub({ config, bus, database, metrics });
+    const worker = await startWorker({ config, bus, metrics, logger, version: WIREHOOK_VERSION });
+
+    const lines = [
+      `Wirehook ${WIREHOOK_VERSION} — all-in-one`,
+      `  API         ${hub.url}/api   (health: ${hub.url}/api/health, metrics: ${hub.url}/metrics)`,
+      `  Bus         ${bus.description}`,
+      `  Database    ${database.kind} ${database.location}`,
+      `  Capture     ${worker.captureDescription}`,
+      `  Agents      ${[config.scripting.source, ...config.scripting.sources].join(', ')}${config.scripting.watchScripts ? ' (watched)' : ''}`,
+      `  Config      ${sources.length ? sources.join(', ') : 'defaults'}`,
+      '  Agent output follows. Press Ctrl-C to stop.',
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+
+    await onShutdownSignal(logger, async () => {
+      await worker.close();
+      await hub.close();
+      await bus.close();
+      await database.close();
+    });
+  });
+}

@@ -1,0 +1,59 @@
+// Lint rules for every project, and the dependency direction of shared/docs/architecture.md
+// encoded as Nx module-boundary constraints on project tags.
+const nx = require('@nx/eslint-plugin');
+const tseslint = require('typescript-eslint');
+
+const libs = ['contracts', 'config', 'capture', 'dissectors', 'plugin-sdk', 'runtime', 'storage', 'flow', 'bus', 'k8s'];
+const tags = (names) => names.map((n) => `layer:${n}`);
+
+// What each layer may import; contracts sits at the bottom and imports nothing of ours.
+const allowed = {
+  'layer:contracts': [],
+  'layer:config': tags(['contracts']),
+  'layer:capture': tags(['contracts']),
+  'layer:dissectors': tags(['contracts', 'capture']),
+  'layer:plugin-sdk': tags(['contracts']),
+  'layer:runtime': tags(['contracts', 'plugin-sdk']),
+  'layer:storage': tags(['contracts']),
+  'layer:flow': tags(['contracts', 'plugin-sdk']),
+  'layer:bus': tags(['contracts']),
+  'layer:k8s': tags(['contracts']),
+  // Test helpers (real servers, fixture paths) for other projects' tests.
+  'layer:testing': tags(['contracts']),
+  // Node features (hub, worker) compose the libraries.
+  'layer:node': tags(libs),
+  'type:app': tags([...libs, 'node']),
+  // Plugins see nothing of ours but the plugin SDK.
+  'type:plugin': tags(['plugin-sdk']),
+};
+
+const boundaries = (extra) => [
+  'error',
+  {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    depConstraints: Object.entries(allowed).map(([sourceTag, deps]) => ({
+      sourceTag,
+      onlyDependOnLibsWithTags: [...deps, ...extra],
+    })),
+  },
+];
+
+module.exports = [
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/tmp/**', 'reports/**', 'data/**', 'agents/**', '**/*.js'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@nx/enforce-module-boundaries': boundaries([]),
+    },
+  },
+  {
+    // Tests (and the long fuzz/bench tools) may use the shared test helpers.
+    files: ['**/*.spec.ts', '**/test/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': boundaries(['layer:testing']) },
+  },
+];

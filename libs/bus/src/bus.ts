@@ -1,0 +1,67 @@
+/**
+ * The one interface hub and workers talk through. Two transports implement it:
+ * NATS (split deployment) and in-process (all-in-one), with the same subject semantics:
+ * dot-separated tokens, `*` matches one token, `>` matches the rest, and subscribers
+ * sharing a queue group receive each message once between them.
+ * Payloads are plain JSON on the wire: what a non-Wirehook consumer reads directly.
+ */
+
+export type MessageHandler<T = unknown> = (payload: T, subject: string) => void | Promise<void>;
+
+export interface SubscribeOptions {
+  /** Queue group: each message goes to one subscriber of the group. */
+  queue?: string;
+}
+
+export interface Subscription {
+  readonly subject: string;
+  unsubscribe(): void;
+}
+
+/** Answers a request; the return value is sent back as the reply. */
+export type RequestHandler<T = unknown, R = unknown> = (payload: T, subject: string) => R | Promise<R>;
+
+export interface BusStats {
+  published: number;
+  delivered: number;
+  /** Messages that could not be sent or handled (encode errors, handler errors, disconnected beyond the buffer). */
+  dropped: number;
+  handlerErrors: number;
+}
+
+export interface Bus {
+  /** Human-readable description for logs, e.g. `nats://127.0.0.1:4222` or `in-process`. */
+  readonly description: string;
+  publish<T>(subject: string, payload: T): void;
+  subscribe<T>(subject: string, handler: MessageHandler<T>, options?: SubscribeOptions): Subscription;
+  /** Request/reply: resolves with the first reply, rejects after `timeoutMs` or when nobody answers. */
+  request<T, R>(subject: string, payload: T, timeoutMs?: number): Promise<R>;
+  /** Serves requests on `subject`; use a queue group so one replica answers. */
+  reply<T, R>(subject: string, handler: RequestHandler<T, R>, options?: SubscribeOptions): Subscription;
+  /** Resolves once everything published so far has been handed to the transport. */
+  flush(): Promise<void>;
+  stats(): BusStats;
+  close(): Promise<void>;
+}
+
+/** Reported when a handler throws: the bus keeps delivering. */
+export type BusErrorListener = (error: Error, subject: string) => void;
+
+export class BusRequestError extends Error {
+  constructor(
+    readonly subject: string,
+    message: string,
+  ) {
+    super(`request on ${subject} failed: ${message}`);
+    this.name = 'BusRequestError';
+  }
+}
+
+/** The serialized form of a failed request handler, so the requester sees the reason. */
+export interface ReplyError {
+  __wirehookReplyError: string;
+}
+
+export function isReplyError(value: unknown): value is ReplyError {
+  return typeof value === 'object' && value !== null && '__wirehookReplyError' in value;
+}

@@ -1,0 +1,5 @@
+export * from './bus';
+export * from './subject-match';
+export * from './in-process-bus';
+export * from './nats-bus';
+export * from './create-bus';

@@ -1,0 +1,169 @@
+import { connect, type ConnectionOptions, type NatsConnection, type Subscription as NatsSubscription } from 'nats';
+import {
+  BusRequestError,
+  isReplyError,
+  type Bus,
+  type BusErrorListener,
+  type BusStats,
+  type MessageHandler,
+  type RequestHandler,
+  type SubscribeOptions,
+  type Subscription,
+} from './bus';
+
+export interface NatsBusOptions {
+  url: string;
+  /** Connection name shown by `nats-server` monitoring, e.g. `wirehook-worker-node1`. */
+  name: string;
+  /** Bytes published while disconnected that are kept for resend; beyond this, publishes are dropped and counted. */
+  maxPendingBytes?: number;
+  onError?: BusErrorListener;
+  /** Reconnect and disconnect notices, for the node's log. */
+  onStatus?: (status: string) => void;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Plain JSON over core NATS: a non-Wirehook consumer reads payloads with any NATS client. */
+export class NatsBus implements Bus {
+  readonly description: string;
+  private readonly counters: BusStats = { published: 0, delivered: 0, dropped: 0, handlerErrors: 0 };
+  private disconnected = false;
+  private pendingBytes = 0;
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly options: NatsBusOptions,
+  ) {
+    this.description = options.url;
+    void this.watchStatus();
+  }
+
+  static async connect(options: NatsBusOptions): Promise<NatsBus> {
+    const connectionOptions: ConnectionOptions = {
+      servers: options.url.split(',').map((s) => s.trim()),
+      name: options.name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+      pingInterval: 10_000,
+    };
+    try {
+      return new NatsBus(await connect(connectionOptions), options);
+    } catch (error) {
+      throw new Error(`cannot connect to NATS at ${options.url}: ${(error as Error).message}`);
+    }
+  }
+
+  publish<T>(subject: string, payload: T): void {
+    const data = encoder.encode(JSON.stringify(payload === undefined ? null : payload));
+    if (this.disconnected) {
+      if (this.pendingBytes + data.length > (this.options.maxPendingBytes ?? 16 * 1024 * 1024)) {
+        this.counters.dropped++;
+        return;
+      }
+      this.pendingBytes += data.length;
+    }
+    this.nc.publish(subject, data);
+    this.counters.published++;
+  }
+
+  subscribe<T>(subject: string, handler: MessageHandler<T>, options: SubscribeOptions = {}): Subscription {
+    const sub = this.nc.subscribe(subject, {
+      queue: options.queue,
+      callback: (error, msg) => {
+        if (error) {
+          this.report(error, subject);
+          return;
+        }
+        let payload: T;
+        try {
+          payload = JSON.parse(decoder.decode(msg.data)) as T;
+        } catch (parseError) {
+          this.report(new Error(`payload on ${msg.subject} is not JSON: ${(parseError as Error).message}`), msg.subject);
+          return;
+        }
+        this.run(() => handler(payload, msg.subject), msg.subject);
+      },
+    });
+    return this.wrap(subject, sub);
+  }
+
+  async request<T, R>(subject: string, payload: T, timeoutMs = 5000): Promise<R> {
+    try {
+      const msg = await this.nc.request(subject, encoder.encode(JSON.stringify(payload ?? null)), { timeout: timeoutMs });
+      const reply: unknown = JSON.parse(decoder.decode(msg.data));
+      if (isReplyError(reply)) throw new BusRequestError(subject, reply.__wirehookReplyError);
+      return reply as R;
+    } catch (error) {
+      if (error instanceof BusRequestError) throw error;
+      throw new BusRequestError(subject, (error as Error).message);
+    }
+  }
+
+  reply<T, R>(subject: string, handler: RequestHandler<T, R>, options: SubscribeOptions = {}): Subscription {
+    const sub = this.nc.subscribe(subject, {
+      queue: options.queue,
+      callback: (error, msg) => {
+        if (error) return this.report(error, subject);
+        this.run(async () => {
+          let answer: unknown;
+          try {
+            answer = await handler(JSON.parse(decoder.decode(msg.data)) as T, msg.subject);
+          } catch (handlerError) {
+            answer = { __wirehookReplyError: (handlerError as Error).message };
+          }
+          msg.respond(encoder.encode(JSON.stringify(answer ?? null)));
+        }, msg.subject);
+      },
+    });
+    return this.wrap(subject, sub);
+  }
+
+  async flush(): Promise<void> {
+    await this.nc.flush();
+  }
+
+  stats(): BusStats {
+    return { ...this.counters };
+  }
+
+  async close(): Promise<void> {
+    if (this.nc.isClosed()) return;
+    await this.nc.drain();
+  }
+
+  private wrap(subject: string, sub: NatsSubscription): Subscription {
+    return { subject, unsubscribe: () => sub.unsubscribe() };
+  }
+
+  private run(fn: () => void | Promise<void>, subject: string): void {
+    try {
+      const result = fn();
+      if (result && typeof result.then === 'function') {
+        result.then(
+          () => this.counters.delivered++,
+          (error: Error) => this.report(error, subject),
+        );
+      } else this.counters.delivered++;
+    } catch (error) {
+      this.report(error as Error, subject);
+    }
+  }
+
+  private report(error: Error, subject: string): void {
+    this.counters.handlerErrors++;
+    this.options.onError?.(error, subject);
+  }
+
+  private async watchStatus(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      if (status.type === 'disconnect') this.disconnected = true;
+      if (status.type === 'reconnect') {
+        this.disconnected = false;
+        this.pendingBytes = 0;
+      }
+      this.options.onStatus?.(`${status.type}${status.data ? ` ${String(status.data)}` : ''}`);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration schema. Keys follow Kubeshark's names where one exists
+ * (`scripting.*`, `tap.*`). Unknown keys are refused so that a typo is reported,
+ * not silently ignored.
+ */
+
+const port = z.number().int().min(0).max(65535);
+
+const limitsSchema = z
+  .strictObject({
+    /** CPU time one hook call (one batch) may take, in ms. */
+    hookCpuMs: z.number().int().positive().default(1000),
+    /** CPU time one job run may take, in ms. */
+    jobCpuMs: z.number().int().positive().default(5000),
+    /** Top-level code at load time, in ms. */
+    loadCpuMs: z.number().int().positive().default(2000),
+    /** Heap budget per agent sandbox, in MB (isolated-vm minimum is 8). */
+    memoryMb: z.number().int().min(8).default(64),
+    /** Console lines per second per agent before lines are dropped and counted. */
+    consoleLinesPerSecond: z.number().int().positive().default(100),
+  })
+  .prefault({});
+
+export const configSchema = z.strictObject({
+  node: z
+    .strictObject({
+      /** Name of this node as shown in logs and items; defaults to the host name (or "local" all-in-one). */
+      name: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  hub: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: port.default(8898),
+      /** URL workers and the CLI use to reach the hub API. */
+      url: z.url().optional(),
+    })
+    .prefault({}),
+  nats: z
+    .strictObject({
+      /** When unset, hub and worker run in one process on an in-process bus. */
+      url: z.string().min(1).optional(),
+      /** Publishes buffered while disconnected, beyond which they are dropped and counted. */
+      maxPendingBytes: z.number().int().positive().default(16 * 1024 * 1024),
+    })
+    .prefault({}),
+  database: z
+    .strictObject({
+      /** postgres://… ; when unset, PGlite stores data under `dataDir`. */
+      url: z.string().min(1).optional(),
+      dataDir: z.string().min(1).default('./data'),
+    })
+    .prefault({}),
+  tap: z
+    .strictObject({
+      /** Live capture interface (libpcap); needs the `cap` addon and capture permission. */
+      interface: z.string().min(1).optional(),
+      /** BPF filter for live capture. */
+      filter: z.string().default(''),
+      /** Replay this pcap/pcapng file instead of capturing live. */
+      pcap: z.string().min(1).optional(),
+      /** Replay the file again when it ends. */
+      loop: z.boolean().default(true),
+      /** Replay speed: 0 = as fast as possible, 1 = original timing. */
+      speed: z.number().min(0).default(1),
+      /** Publish packet summaries on the bus. */
+      packets: z.boolean().default(false),
+    })
+    .prefault({}),
+  scripting: z
+    .strictObject({
+      /** Values agents read as `env.NAME`. Never returned by the API. */
+      env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
+      /** Folder of agent `.js` files. */
+      source: z.string().default('./agents'),
+      /** More folders of agent files. */
+      sources: z.array(z.string()).default([]),
+      /** Titles of the agents to run; empty = all. */
+      active: z.array(z.string()).default([]),
+      /** Watch the source folders and reload changed agents. */
+      watchScripts: z.boolean().default(true),
+      limits: limitsSchema,
+      /** Agents' console output goes to stdout too (all-in-one). */
+      consoleToStdout: z.boolean().default(true),
+    })
+    .prefault({}),
+  logging: z
+    .strictObject({
+      level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    })
+    .prefault({}),
+});
+
+/** Configuration as written by a user (every key optional). */
+export type WirehookConfigInput = z.input<typeof configSchema>;
+/** Configuration after validation and defaults. */
+export type WirehookConfig = z.output<typeof configSchema>;
+export type RuntimeLimits = WirehookConfig['scripting']['limits'];

@@ -1,0 +1,5 @@
+export * from './item';
+export * from './packet';
+export * from './subjects';
+export * from './messages';
+export * from './config';

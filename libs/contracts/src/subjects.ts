@@ -1,0 +1,45 @@
+/**
+ * Every NATS subject Wirehook uses. Hub, workers and external consumers build subject
+ * names only through these functions so that the AsyncAPI document and the code agree.
+ * High-cardinality tokens come last, as NATS recommends.
+ */
+
+const ROOT = 'wirehook';
+
+/** A subject token may not contain '.', '*', '>' or whitespace; anything else is kept. */
+export function subjectToken(value: string): string {
+  const token = value.replace(/[.*>\s]/g, '_');
+  return token.length > 0 ? token : '_';
+}
+
+export const Subjects = {
+  /** worker → hub, dashboards, external consumers. One item per message. */
+  items: (node: string, protocol: string) => `${ROOT}.items.${subjectToken(node)}.${subjectToken(protocol)}`,
+  itemsAll: `${ROOT}.items.>`,
+  /** worker → anyone interested: packet summaries (only when enabled). */
+  packets: (node: string) => `${ROOT}.packets.${subjectToken(node)}`,
+  packetsAll: `${ROOT}.packets.>`,
+  /** any node → hub runtime (`onHubAction`); consumed by one hub replica (queue group). */
+  hubAction: (action: string) => `${ROOT}.hub.actions.${subjectToken(action)}`,
+  hubActionsAll: `${ROOT}.hub.actions.>`,
+  /** hub → every worker and the hub runtime (`onPodEvent`). */
+  podEvents: (namespace: string) => `${ROOT}.pods.events.${subjectToken(namespace)}`,
+  podEventsAll: `${ROOT}.pods.events.>`,
+  /** hub → every worker: the set of active agents changed. */
+  scriptsChanged: `${ROOT}.scripts.changed`,
+  /** worker → hub (request/reply): the current set of active agents, asked at worker start. */
+  scriptsCurrent: `${ROOT}.scripts.current`,
+  /** hub → every worker: the set of installed plugins changed. */
+  pluginsChanged: `${ROOT}.plugins.changed`,
+  /** any node → hub log store: agent console output and runtime reports. */
+  logs: (node: string) => `${ROOT}.logs.${subjectToken(node)}`,
+  logsAll: `${ROOT}.logs.>`,
+  /** worker → hub: heartbeat with counters. */
+  workerStatus: (node: string) => `${ROOT}.workers.${subjectToken(node)}.status`,
+  workerStatusAll: `${ROOT}.workers.*.status`,
+} as const;
+
+/** Queue groups: where exactly one subscriber of a group must handle a message. */
+export const QueueGroups = {
+  hub: 'wirehook-hub',
+} as const;

@@ -1,0 +1,19 @@
+import type { Registry } from 'prom-client';
+import type { Bus } from '@wirehook/bus';
+import type { WirehookConfig } from '@wirehook/contracts';
+import type { Database } from '@wirehook/storage';
+
+export interface HubOptions {
+  config: WirehookConfig;
+  bus: Bus;
+  database: Database;
+  /** Shared with the worker in the all-in-one process; one `/metrics` for the process. */
+  metrics: Registry;
+  /** Where agent console lines are printed when `scripting.consoleToStdout` is on. */
+  stdout?: (line: string) => void;
+}
+
+export const HUB_OPTIONS = Symbol('HUB_OPTIONS');
+
+/** The hub's node name in logs and `utils.nodeName()`. */
+export const HUB_NODE_NAME = 'hub';

@@ -1,0 +1,5 @@
+export * from './hub-options';
+export * from './hub.module';
+export * from './start-hub';
+export * from './logs/log-store';
+export * from './workers/worker-registry.service';

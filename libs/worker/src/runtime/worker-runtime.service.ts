@@ -1,0 +1,89 @@
+import { join, resolve } from 'node:path';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  SCHEMA_VERSION,
+  Subjects,
+  type HubActionMessage,
+  type LogEntry,
+  type PodEventMessage,
+  type ScriptsChangedMessage,
+} from '@wirehook/contracts';
+import type { Subscription } from '@wirehook/bus';
+import { AgentRuntime } from '@wirehook/runtime';
+import { WORKER_OPTIONS, workerNodeName, type WorkerOptions } from '../worker-options';
+
+const AGENT_REQUEST_RETRY_MS = 2_000;
+
+/** Runs the worker-side hooks and keeps the loaded agents equal to the hub's active set. */
+@Injectable()
+export class WorkerRuntimeService implements OnApplicationBootstrap, OnModuleDestroy {
+  readonly runtime: AgentRuntime;
+  private readonly node: string;
+  private readonly subscriptions: Subscription[] = [];
+  private syncing: Promise<unknown> = Promise.resolve();
+  /** Set once an agent set was applied, so a late start-up reply cannot undo a newer announcement. */
+  private synced = false;
+  private retry?: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(@Inject(WORKER_OPTIONS) private readonly options: WorkerOptions) {
+    const { config, bus } = options;
+    this.node = workerNodeName(config);
+    this.runtime = new AgentRuntime({
+      nodeName: this.node,
+      role: 'worker',
+      env: config.scripting.env,
+      limits: config.scripting.limits,
+      dataDir: join(resolve(config.database.dataDir), 'agent-files', this.node),
+      metrics: options.metrics,
+      log: (entry: LogEntry) => bus.publish(Subjects.logs(this.node), entry),
+      hubAction: (action, object, agent) => {
+        const message: HubActionMessage = { v: SCHEMA_VERSION, action, object, from: { node: this.node, agent } };
+        bus.publish(Subjects.hubAction(action), message);
+      },
+      targeted: () => ({ targets: [], excluded: [] }),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    const { bus } = this.options;
+    this.subscriptions.push(
+      bus.subscribe<ScriptsChangedMessage>(Subjects.scriptsChanged, (message) => {
+        this.synced = true;
+        return this.sync(message);
+      }),
+      bus.subscribe<PodEventMessage>(Subjects.podEventsAll, (m) => this.runtime.onPodEvent(m.event, m.pod, m.change)),
+    );
+    void this.requestAgents();
+  }
+
+  /** Asks the hub for the active agents until it answers (the hub may start after the worker). */
+  private async requestAgents(): Promise<void> {
+    if (this.closed || this.synced) return;
+    try {
+      const message = await this.options.bus.request<unknown, ScriptsChangedMessage>(Subjects.scriptsCurrent, {}, 5_000);
+      if (!this.synced) {
+        this.synced = true;
+        await this.sync(message);
+      }
+    } catch (error) {
+      this.options.logger.info(`waiting for the hub to list agents: ${(error as Error).message}`);
+      this.retry = setTimeout(() => void this.requestAgents(), AGENT_REQUEST_RETRY_MS);
+    }
+  }
+
+  private sync(message: ScriptsChangedMessage): Promise<unknown> {
+    this.syncing = this.syncing
+      .then(() => this.runtime.sync(message.agents))
+      .catch((error: Error) => this.options.logger.error(`applying the agent set failed: ${error.message}`));
+    return this.syncing;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retry);
+    for (const s of this.subscriptions) s.unsubscribe();
+    await this.syncing;
+    await this.runtime.close();
+  }
+}

@@ -1,0 +1,111 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { TcpReassembler, toPacketInfo, type CaptureSource, type DecodedPacket } from '@wirehook/capture';
+import { SCHEMA_VERSION, Subjects, type Item, type ItemMessage, type PacketInfo, type PacketMessage, type WorkerCounters } from '@wirehook/contracts';
+import { createDissectionPipeline, type DissectionPipeline } from '@wirehook/dissectors';
+import { WorkerRuntimeService } from '../runtime/worker-runtime.service';
+import { WORKER_OPTIONS, workerNodeName, type WorkerOptions } from '../worker-options';
+import { createCaptureSource } from './capture-source.factory';
+import { DeliveryBatcher } from './delivery-batcher';
+
+const BATCH = { maxBatch: 1024, maxDelayMs: 50, maxQueuedBatches: 256 };
+/** How often idle streams and unanswered requests are checked, in capture time. */
+const HOUSEKEEPING_MS = 1_000;
+
+/**
+ * The worker's hot path: packets from the capture source go to `onPacketCaptured` (batched),
+ * through TCP reassembly into the dissectors; each item is published on the bus and given to
+ * `onItemCaptured` (batched). Agents never hold capture back: slow agents lose events, counted.
+ */
+@Injectable()
+export class TrafficService implements OnApplicationBootstrap, OnModuleDestroy {
+  private source?: CaptureSource;
+  private running?: Promise<void>;
+  private readonly node: string;
+  private readonly dissection: DissectionPipeline;
+  private readonly reassembler: TcpReassembler;
+  private readonly packetsToAgents: DeliveryBatcher<PacketInfo>;
+  private readonly itemsToAgents: DeliveryBatcher<Item>;
+  private readonly packetsToBus?: DeliveryBatcher<PacketInfo>;
+  private housekeeping?: NodeJS.Timeout;
+  private lastPacketTime = 0;
+  private readonly counters: WorkerCounters = { packets: 0, bytes: 0, items: 0, itemErrors: 0, drops: 0 };
+
+  constructor(
+    @Inject(WORKER_OPTIONS) private readonly options: WorkerOptions,
+    private readonly agents: WorkerRuntimeService,
+  ) {
+    this.node = workerNodeName(options.config);
+    const runtime = agents.runtime;
+    this.dissection = createDissectionPipeline({ worker: this.node, onItem: (item) => this.onItem(item) });
+    this.reassembler = new TcpReassembler(this.dissection);
+    this.packetsToAgents = new DeliveryBatcher({ ...BATCH, deliver: (batch) => runtime.onPacketsCaptured(batch) });
+    this.itemsToAgents = new DeliveryBatcher({ ...BATCH, deliver: (batch) => runtime.onItemsCaptured(batch) });
+    if (options.config.tap.packets) {
+      this.packetsToBus = new DeliveryBatcher({
+        ...BATCH,
+        deliver: async (packets) => {
+          const message: PacketMessage = { v: SCHEMA_VERSION, node: this.node, packets };
+          options.bus.publish(Subjects.packets(this.node), message);
+        },
+      });
+    }
+  }
+
+  get captureDescription(): string {
+    return this.source?.describe() ?? 'not started';
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.source = await createCaptureSource(this.options.config, this.options.logger);
+    this.housekeeping = setInterval(() => this.tick(), HOUSEKEEPING_MS);
+    this.running = this.source.start((packet) => this.onPacket(packet)).then(
+      () => this.endOfCapture(),
+      (error: Error) => this.options.logger.error(`capture stopped: ${error.message}`),
+    );
+  }
+
+  snapshot(): WorkerCounters {
+    const dropped = this.packetsToAgents.dropped + this.itemsToAgents.dropped + this.reassembler.stats().dropped;
+    return { ...this.counters, drops: dropped };
+  }
+
+  private onPacket(packet: DecodedPacket): void {
+    this.counters.packets++;
+    this.counters.bytes += packet.length;
+    this.lastPacketTime = packet.timestamp;
+    const wantsPackets = this.agents.runtime.hasHook('onPacketCaptured');
+    if (wantsPackets || this.packetsToBus) {
+      const info = toPacketInfo(packet);
+      if (wantsPackets) this.packetsToAgents.add(info);
+      this.packetsToBus?.add(info);
+    }
+    this.reassembler.push(packet);
+  }
+
+  private onItem(item: Item): void {
+    this.counters.items++;
+    if (item.error) this.counters.itemErrors++;
+    const message: ItemMessage = { v: SCHEMA_VERSION, item };
+    this.options.bus.publish(Subjects.items(this.node, item.protocol.name), message);
+    if (this.agents.runtime.hasHook('onItemCaptured')) this.itemsToAgents.add(item);
+  }
+
+  /** Time moves with the capture, not the wall clock, so a replayed file times out as it did live. */
+  private tick(): void {
+    if (this.lastPacketTime === 0) return;
+    this.reassembler.flushIdle(this.lastPacketTime);
+    this.dissection.flush(this.lastPacketTime);
+  }
+
+  private endOfCapture(): void {
+    this.reassembler.closeAll(this.lastPacketTime);
+    this.dissection.close();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.housekeeping);
+    await this.source?.stop();
+    await this.running;
+    await Promise.all([this.packetsToAgents.drain(), this.itemsToAgents.drain(), this.packetsToBus?.drain()]);
+  }
+}

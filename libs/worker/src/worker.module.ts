@@ -1,0 +1,15 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { WorkerRuntimeService } from './runtime/worker-runtime.service';
+import { HeartbeatService } from './status/heartbeat.service';
+import { TrafficService } from './traffic/traffic.service';
+import { WORKER_OPTIONS, type WorkerOptions } from './worker-options';
+
+@Module({})
+export class WorkerModule {
+  static forRoot(options: WorkerOptions): DynamicModule {
+    return {
+      module: WorkerModule,
+      providers: [{ provide: WORKER_OPTIONS, useValue: options }, WorkerRuntimeService, TrafficService, HeartbeatService],
+    };
+  }
+}
