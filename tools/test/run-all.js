@@ -9,7 +9,9 @@ const path = require('path');
 const root = path.join(__dirname, '..', '..');
 const reports = path.join(root, 'reports', 'jest');
 const nx = path.join(root, 'node_modules', '.bin', 'nx');
-const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_SKIP_NX_CACHE: 'true', FORCE_COLOR: process.stdout.isTTY ? '1' : '0' };
+// isolated-vm needs Node's startup snapshot off (Node >= 20), in Jest workers too.
+const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} --no-node-snapshot`.trim();
+const env = { ...process.env, NODE_OPTIONS: nodeOptions, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_SKIP_NX_CACHE: 'true', FORCE_COLOR: process.stdout.isTTY ? '1' : '0' };
 
 function run(title, command, args) {
   console.log(`\n=== ${title}: ${command} ${args.join(' ')}`);

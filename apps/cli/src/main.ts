@@ -5,6 +5,7 @@ import { registerStartCommand } from './commands/start';
 import { registerHubCommand } from './commands/hub';
 import { registerWorkerCommand } from './commands/worker';
 import { registerReplayCommand } from './commands/replay';
+import { registerTailCommand } from './commands/tail';
 import { WIREHOOK_VERSION } from './version';
 
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerHubCommand(program);
   registerWorkerCommand(program);
   registerReplayCommand(program);
+  registerTailCommand(program);
   return program;
 }
 

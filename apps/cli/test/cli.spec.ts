@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { repoRoot } from '@wirehook/testing';
 
 function wirehook(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(repoRoot(), 'bin', 'wirehook.js'), ...args], {
+  const result = spawnSync(process.execPath, ['--no-node-snapshot', join(repoRoot(), 'bin', 'wirehook.js'), ...args], {
     cwd: mkdtempSync(join(tmpdir(), 'wirehook-cli-')),
     env: { ...process.env, NATS_URL: '', DATABASE_URL: '', ...env },
     encoding: 'utf8',

@@ -6,7 +6,7 @@
  * Payloads are plain JSON on the wire: what a non-Wirehook consumer reads directly.
  */
 
-export type MessageHandler<T = unknown> = (payload: T, subject: string) => void | Promise<void>;
+export type MessageHandler<T = unknown> = (payload: T, subject: string) => void | Promise<unknown>;
 
 export interface SubscribeOptions {
   /** Queue group: each message goes to one subscriber of the group. */
@@ -29,10 +29,31 @@ export interface BusStats {
   handlerErrors: number;
 }
 
+export interface PublishOptions {
+  /**
+   * Identifies the message for de-duplication: a durable stream stores one message per id
+   * within its duplicate window (NATS `Nats-Msg-Id` header), so a resend after a reconnect
+   * is not stored twice.
+   */
+  msgId?: string;
+}
+
+/** Durable storage of a subject family (a JetStream stream on NATS). */
+export interface DurableStreamSpec {
+  name: string;
+  subjects: string[];
+  /** Messages older than this are removed; 0 = no age limit. */
+  maxAgeMs: number;
+  /** Oldest messages are removed beyond this; -1 = no size limit. */
+  maxBytes: number;
+  /** Window in which a repeated msgId is stored once. */
+  duplicateWindowMs: number;
+}
+
 export interface Bus {
   /** Human-readable description for logs, e.g. `nats://127.0.0.1:4222` or `in-process`. */
   readonly description: string;
-  publish<T>(subject: string, payload: T): void;
+  publish<T>(subject: string, payload: T, options?: PublishOptions): void;
   subscribe<T>(subject: string, handler: MessageHandler<T>, options?: SubscribeOptions): Subscription;
   /** Request/reply: resolves with the first reply, rejects after `timeoutMs` or when nobody answers. */
   request<T, R>(subject: string, payload: T, timeoutMs?: number): Promise<R>;
@@ -41,6 +62,11 @@ export interface Bus {
   /** Resolves once everything published so far has been handed to the transport. */
   flush(): Promise<void>;
   stats(): BusStats;
+  /**
+   * Creates or updates durable storage for the subjects; returns false when the transport
+   * has none (in-process), so callers can say so instead of failing.
+   */
+  ensureDurableStream(spec: DurableStreamSpec): Promise<boolean>;
   close(): Promise<void>;
 }
 

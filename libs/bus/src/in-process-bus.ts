@@ -5,6 +5,8 @@ import {
   type Bus,
   type BusErrorListener,
   type BusStats,
+  type DurableStreamSpec,
+  type PublishOptions,
   type MessageHandler,
   type RequestHandler,
   type SubscribeOptions,
@@ -34,13 +36,14 @@ export class InProcessBus implements Bus {
 
   constructor(private readonly onError: BusErrorListener = () => undefined) {}
 
-  publish<T>(subject: string, payload: T): void {
+  publish<T>(subject: string, payload: T, _options?: PublishOptions): void {
     if (this.closed) throw new Error(`bus closed: cannot publish on ${subject}`);
     if (!isValidSubject(subject, false)) throw new Error(`invalid subject for publish: "${subject}"`);
-    const encoded = JSON.stringify(payload === undefined ? null : payload);
     this.counters.published++;
     const targets = this.route(subject);
+    // Nobody listening (the common case for items in one process): skip the encoding too.
     if (targets.length === 0) return;
+    const encoded = JSON.stringify(payload === undefined ? null : payload);
     const delivery = Promise.resolve().then(() => this.deliver(targets, subject, encoded));
     this.pending.add(delivery);
     void delivery.finally(() => this.pending.delete(delivery));
@@ -104,6 +107,11 @@ export class InProcessBus implements Bus {
 
   stats(): BusStats {
     return { ...this.counters };
+  }
+
+  /** One process has no durable storage: consumers inside it see live messages only. */
+  async ensureDurableStream(_spec: DurableStreamSpec): Promise<boolean> {
+    return false;
   }
 
   async close(): Promise<void> {

@@ -3,3 +3,4 @@ export * from './subject-match';
 export * from './in-process-bus';
 export * from './nats-bus';
 export * from './create-bus';
+export * from './nest/bus-transport';

@@ -1,10 +1,23 @@
-import { connect, type ConnectionOptions, type NatsConnection, type Subscription as NatsSubscription } from 'nats';
+import {
+  connect,
+  DiscardPolicy,
+  headers,
+  nanos,
+  RetentionPolicy,
+  StorageType,
+  type ConnectionOptions,
+  type NatsConnection,
+  type StreamConfig,
+  type Subscription as NatsSubscription,
+} from 'nats';
 import {
   BusRequestError,
   isReplyError,
   type Bus,
   type BusErrorListener,
   type BusStats,
+  type DurableStreamSpec,
+  type PublishOptions,
   type MessageHandler,
   type RequestHandler,
   type SubscribeOptions,
@@ -55,7 +68,7 @@ export class NatsBus implements Bus {
     }
   }
 
-  publish<T>(subject: string, payload: T): void {
+  publish<T>(subject: string, payload: T, options: PublishOptions = {}): void {
     const data = encoder.encode(JSON.stringify(payload === undefined ? null : payload));
     if (this.disconnected) {
       if (this.pendingBytes + data.length > (this.options.maxPendingBytes ?? 16 * 1024 * 1024)) {
@@ -64,7 +77,11 @@ export class NatsBus implements Bus {
       }
       this.pendingBytes += data.length;
     }
-    this.nc.publish(subject, data);
+    if (options.msgId) {
+      const h = headers();
+      h.set('Nats-Msg-Id', options.msgId);
+      this.nc.publish(subject, data, { headers: h });
+    } else this.nc.publish(subject, data);
     this.counters.published++;
   }
 
@@ -124,6 +141,34 @@ export class NatsBus implements Bus {
     await this.nc.flush();
   }
 
+  async ensureDurableStream(spec: DurableStreamSpec): Promise<boolean> {
+    const jsm = await this.nc.jetstreamManager();
+    const config: Partial<StreamConfig> = {
+      name: spec.name,
+      subjects: spec.subjects,
+      retention: RetentionPolicy.Limits,
+      storage: StorageType.File,
+      discard: DiscardPolicy.Old,
+      max_age: nanos(spec.maxAgeMs),
+      max_bytes: spec.maxBytes,
+      duplicate_window: nanos(spec.duplicateWindowMs),
+    };
+    try {
+      await jsm.streams.info(spec.name);
+      await jsm.streams.update(spec.name, config);
+    } catch (error) {
+      if (!/stream not found/i.test((error as Error).message)) {
+        throw new Error(`cannot update JetStream stream ${spec.name}: ${(error as Error).message}`);
+      }
+      try {
+        await jsm.streams.add({ ...config, name: spec.name });
+      } catch (addError) {
+        throw new Error(`cannot create JetStream stream ${spec.name} on ${this.description}: ${(addError as Error).message}`);
+      }
+    }
+    return true;
+  }
+
   stats(): BusStats {
     return { ...this.counters };
   }
@@ -137,7 +182,7 @@ export class NatsBus implements Bus {
     return { subject, unsubscribe: () => sub.unsubscribe() };
   }
 
-  private run(fn: () => void | Promise<void>, subject: string): void {
+  private run(fn: () => void | Promise<unknown>, subject: string): void {
     try {
       const result = fn();
       if (result && typeof result.then === 'function') {

@@ -44,6 +44,19 @@ export const configSchema = z.strictObject({
       url: z.string().min(1).optional(),
       /** Publishes buffered while disconnected, beyond which they are dropped and counted. */
       maxPendingBytes: z.number().int().positive().default(16 * 1024 * 1024),
+      /** The JetStream stream over `wirehook.items.>` that external consumers read durably. */
+      itemsStream: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('WIREHOOK_ITEMS'),
+          /** Items older than this are removed; 0 = kept until maxBytes. */
+          maxAgeSeconds: z.number().int().min(0).default(24 * 3600),
+          /** Oldest items are removed beyond this size; -1 = no limit. */
+          maxBytes: z.number().int().min(-1).default(1024 * 1024 * 1024),
+          /** A resent item (same id) within this window is stored once. */
+          duplicateWindowSeconds: z.number().int().positive().default(120),
+        })
+        .prefault({}),
     })
     .prefault({}),
   database: z

@@ -3,3 +3,4 @@ export * from './packet';
 export * from './subjects';
 export * from './messages';
 export * from './config';
+export * from './subject-catalog';

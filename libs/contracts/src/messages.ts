@@ -56,7 +56,27 @@ export interface ScriptsChangedMessage extends Versioned {
   agents: AgentDefinition[];
 }
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+/** A starting worker's question on `wirehook.scripts.current`; it carries nothing yet. */
+export type ScriptsCurrentRequest = Record<string, never>;
+
+export interface PluginRef {
+  name: string;
+  version: string;
+}
+
+export interface PluginsChangedMessage extends Versioned {
+  /** The complete set of installed, enabled plugins. */
+  plugins: PluginRef[];
+}
+
+/** Log levels, least severe first. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Position of a level in LOG_LEVELS, for "at least this severe" filters. */
+export function logLevelRank(level: LogLevel): number {
+  return LOG_LEVELS.indexOf(level);
+}
 
 export interface LogEntry extends Versioned {
   /** ms since epoch */
@@ -86,4 +106,73 @@ export interface WorkerStatusMessage extends Versioned {
   counters: WorkerCounters;
   agentsLoaded: number;
   capture: { source: string; description: string };
+}
+
+/** One scheduled job on a node, as `GET /api/jobs/{node}` shows it. */
+export interface JobSummary {
+  agentId: string;
+  agentTitle: string;
+  tag: string;
+  /** 6-field cron with seconds. */
+  cron: string;
+  /** Runs allowed on this node; 0 = forever. */
+  limit: number;
+  runs: number;
+  passed: number;
+  failed: number;
+  /** ms since epoch */
+  lastRun?: number;
+  lastError?: string;
+}
+
+/** Question on `wirehook.jobs.<node>.list`: carries nothing but the version. */
+export type JobsListRequest = Versioned;
+
+/** Question on `wirehook.jobs.<node>.run` and `….remove`: which job. */
+export interface JobRequest extends Versioned {
+  agentId: string;
+  tag: string;
+}
+
+/** Question on `wirehook.jobs.<node>.scheduler`. */
+export interface JobsSchedulerRequest extends Versioned {
+  action: 'start' | 'stop';
+}
+
+/** Every jobs answer: the node's jobs and scheduler state after the operation. */
+export interface JobsReply extends Versioned {
+  node: string;
+  schedulerRunning: boolean;
+  jobs: JobSummary[];
+  /** Set by `run`: how the run ended (`error` is '' when it passed). */
+  run?: { ok: boolean; error: string };
+  /** Set when the operation could not be done, e.g. no such agent or job on this node. */
+  error?: { kind: 'not-found'; message: string };
+}
+
+/** Question on `wirehook.agents.<node>.stats`: carries nothing but the version. */
+export type AgentStatsRequest = Versioned;
+
+/** One agent's runtime counters on one node. */
+export interface AgentRuntimeStats {
+  id: string;
+  title: string;
+  revision: number;
+  state: 'loaded' | 'failed' | 'stopped';
+  /** Hook and job calls. */
+  calls: number;
+  /** Items/packets/events delivered (a batch counts each element). */
+  events: number;
+  errors: number;
+  cpuMs: number;
+  wallMs: number;
+  /** Times each budget was exceeded, by limit name. */
+  limitHits: Record<string, number>;
+  consoleDropped: number;
+  droppedBatches: number;
+}
+
+export interface AgentStatsReply extends Versioned {
+  node: string;
+  agents: AgentRuntimeStats[];
 }

@@ -37,6 +37,16 @@ export const Subjects = {
   /** worker → hub: heartbeat with counters. */
   workerStatus: (node: string) => `${ROOT}.workers.${subjectToken(node)}.status`,
   workerStatusAll: `${ROOT}.workers.*.status`,
+  /** hub → one node (request/reply): that node's scheduled jobs and whether its scheduler runs. */
+  jobsList: (node: string) => `${ROOT}.jobs.${subjectToken(node)}.list`,
+  /** hub → one node (request/reply): run one job now. */
+  jobsRun: (node: string) => `${ROOT}.jobs.${subjectToken(node)}.run`,
+  /** hub → one node (request/reply): remove one job. */
+  jobsRemove: (node: string) => `${ROOT}.jobs.${subjectToken(node)}.remove`,
+  /** hub → one node (request/reply): pause or resume every job on the node. */
+  jobsScheduler: (node: string) => `${ROOT}.jobs.${subjectToken(node)}.scheduler`,
+  /** hub → one node (request/reply): per-agent runtime counters of that node. */
+  agentStats: (node: string) => `${ROOT}.agents.${subjectToken(node)}.stats`,
 } as const;
 
 /** Queue groups: where exactly one subscriber of a group must handle a message. */

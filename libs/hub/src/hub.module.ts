@@ -1,9 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AgentCatalog } from './agents/agent-catalog.service';
 import { StatusController } from './api/status.controller';
+import { HubEventsController } from './events/hub-events.controller';
 import { HUB_OPTIONS, type HubOptions } from './hub-options';
 import { LogService } from './logs/log.service';
 import { HubRuntimeService } from './runtime/hub-runtime.service';
+import { ItemsStreamService } from './streams/items-stream.service';
 import { WorkerRegistry } from './workers/worker-registry.service';
 
 @Module({})
@@ -11,8 +13,8 @@ export class HubModule {
   static forRoot(options: HubOptions): DynamicModule {
     return {
       module: HubModule,
-      controllers: [StatusController],
-      providers: [{ provide: HUB_OPTIONS, useValue: options }, LogService, WorkerRegistry, HubRuntimeService, AgentCatalog],
+      controllers: [StatusController, HubEventsController],
+      providers: [{ provide: HUB_OPTIONS, useValue: options }, LogService, WorkerRegistry, HubRuntimeService, AgentCatalog, ItemsStreamService],
     };
   }
 }

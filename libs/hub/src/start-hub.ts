@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
+import { BusTransport } from '@wirehook/bus';
 import { HubModule } from './hub.module';
 import type { HubOptions } from './hub-options';
 
@@ -13,6 +14,9 @@ export interface RunningHub {
 
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const app = await NestFactory.create(HubModule.forRoot(options), { logger: ['error', 'warn'], abortOnError: false });
+  // Bus subscriptions first: the agent catalog announces agents as the application boots.
+  app.connectMicroservice({ strategy: new BusTransport(options.bus) }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
   const { host, port } = options.config.hub;
   try {
     await app.listen(port, host);

@@ -2,3 +2,4 @@ export * from './paths';
 export * from './ports';
 export * from './nats-server';
 export * from './postgres';
+export * from './eventually';

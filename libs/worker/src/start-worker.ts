@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { BusTransport } from '@wirehook/bus';
 import type { WorkerCounters } from '@wirehook/contracts';
 import { TrafficService } from './traffic/traffic.service';
 import { WorkerModule } from './worker.module';
@@ -12,11 +13,16 @@ export interface RunningWorker {
 }
 
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
-  const context = await NestFactory.createApplicationContext(WorkerModule.forRoot(options), { logger: ['error', 'warn'], abortOnError: false });
-  const traffic = context.get(TrafficService);
+  const app = await NestFactory.createMicroservice(WorkerModule.forRoot(options), {
+    strategy: new BusTransport(options.bus),
+    logger: ['error', 'warn'],
+    abortOnError: false,
+  });
+  await app.listen();
+  const traffic = app.get(TrafficService);
   return {
     captureDescription: traffic.captureDescription,
     counters: () => traffic.snapshot(),
-    close: () => context.close(),
+    close: () => app.close(),
   };
 }

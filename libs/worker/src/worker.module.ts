@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { WorkerEventsController } from './events/worker-events.controller';
 import { WorkerRuntimeService } from './runtime/worker-runtime.service';
 import { HeartbeatService } from './status/heartbeat.service';
 import { TrafficService } from './traffic/traffic.service';
@@ -9,6 +10,7 @@ export class WorkerModule {
   static forRoot(options: WorkerOptions): DynamicModule {
     return {
       module: WorkerModule,
+      controllers: [WorkerEventsController],
       providers: [{ provide: WORKER_OPTIONS, useValue: options }, WorkerRuntimeService, TrafficService, HeartbeatService],
     };
   }

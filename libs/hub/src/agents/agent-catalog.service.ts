@@ -1,7 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { SCHEMA_VERSION, Subjects, QueueGroups, type AgentDefinition, type ScriptsChangedMessage } from '@wirehook/contracts';
-import type { Subscription } from '@wirehook/bus';
+import { SCHEMA_VERSION, Subjects, type AgentDefinition, type ScriptsChangedMessage } from '@wirehook/contracts';
 import { HUB_NODE_NAME, HUB_OPTIONS, type HubOptions } from '../hub-options';
 import { LogService } from '../logs/log.service';
 import { describeInvalid, scanAgentFolder } from './agent-folder';
@@ -16,7 +15,6 @@ const WATCH_DEBOUNCE_MS = 200;
 @Injectable()
 export class AgentCatalog implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly watchers: FSWatcher[] = [];
-  private readonly subscriptions: Subscription[] = [];
   /** Titles imported from each folder during this run, so a deleted file removes its agent. */
   private readonly importedTitles = new Map<string, Set<string>>();
   private debounce?: NodeJS.Timeout;
@@ -28,11 +26,6 @@ export class AgentCatalog implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.subscriptions.push(
-      this.options.bus.reply<unknown, ScriptsChangedMessage>(Subjects.scriptsCurrent, async () => this.message(), {
-        queue: QueueGroups.hub,
-      }),
-    );
     await this.importFolders();
     await this.announce();
     if (this.options.config.scripting.watchScripts) this.watchFolders();
@@ -54,10 +47,9 @@ export class AgentCatalog implements OnApplicationBootstrap, OnModuleDestroy {
   onModuleDestroy(): void {
     clearTimeout(this.debounce);
     for (const w of this.watchers) w.close();
-    for (const s of this.subscriptions) s.unsubscribe();
   }
 
-  private async message(): Promise<ScriptsChangedMessage> {
+  async message(): Promise<ScriptsChangedMessage> {
     return { v: SCHEMA_VERSION, agents: await this.activeAgents() };
   }
 

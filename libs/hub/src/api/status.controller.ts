@@ -1,12 +1,10 @@
 import { Controller, Get, Header, Inject, Query } from '@nestjs/common';
-import type { LogEntry, LogLevel } from '@wirehook/contracts';
+import { LOG_LEVELS, type LogEntry } from '@wirehook/contracts';
 import { HUB_OPTIONS, type HubOptions } from '../hub-options';
 import { LogService } from '../logs/log.service';
 import { WorkerRegistry, type WorkerView } from '../workers/worker-registry.service';
 import { AgentCatalog } from '../agents/agent-catalog.service';
 import { HubRuntimeService } from '../runtime/hub-runtime.service';
-
-const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 /** Read-only views of the running system; the agents/plugins APIs with writes come with their issues. */
 @Controller()
@@ -48,7 +46,7 @@ export class StatusController {
     @Query('level') level?: string,
     @Query('limit') limit?: string,
   ): LogEntry[] {
-    const parsedLevel = LEVELS.find((l) => l === level);
+    const parsedLevel = LOG_LEVELS.find((l) => l === level);
     const parsedLimit = limit === undefined ? 500 : Math.max(1, Math.min(10_000, Number.parseInt(limit, 10) || 500));
     return this.logs.store.query({ node, agent, level: parsedLevel, limit: parsedLimit });
   }

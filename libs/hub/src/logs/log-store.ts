@@ -1,4 +1,4 @@
-import type { LogEntry, LogLevel } from '@wirehook/contracts';
+import { logLevelRank, type LogEntry, type LogLevel } from '@wirehook/contracts';
 
 export interface LogQuery {
   node?: string;
@@ -8,8 +8,6 @@ export interface LogQuery {
   since?: number;
   limit?: number;
 }
-
-const LEVELS: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
 export type LogListener = (entry: LogEntry) => void;
 
@@ -36,12 +34,12 @@ export class LogStore {
   /** Oldest first. */
   query(query: LogQuery = {}): LogEntry[] {
     const ordered = this.ring.length < this.capacity ? this.ring : [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
-    const minLevel = query.level ? LEVELS[query.level] : 0;
+    const minLevel = query.level ? logLevelRank(query.level) : 0;
     const matching = ordered.filter(
       (e) =>
         (!query.node || e.node === query.node) &&
         (!query.agent || e.agent === query.agent) &&
-        LEVELS[e.level] >= minLevel &&
+        logLevelRank(e.level) >= minLevel &&
         (query.since === undefined || e.time > query.since),
     );
     return query.limit ? matching.slice(-query.limit) : matching;

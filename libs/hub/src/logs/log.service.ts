@@ -1,29 +1,30 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { Subjects, type LogEntry } from '@wirehook/contracts';
-import type { Subscription } from '@wirehook/bus';
+import { Inject, Injectable } from '@nestjs/common';
+import { logLevelRank, Subjects, type LogEntry } from '@wirehook/contracts';
 import { HUB_OPTIONS, type HubOptions } from '../hub-options';
 import { formatLogLine, LogStore } from './log-store';
 
-/** Collects every node's log entries from the bus into the bounded store and prints them. */
+/** Keeps every node's log entries (arriving on `wirehook.logs.>`) in the bounded store, and prints them. */
 @Injectable()
-export class LogService implements OnModuleDestroy {
+export class LogService {
   readonly store = new LogStore();
-  private readonly subscription: Subscription;
+  private readonly print?: (line: string) => void;
+  /** Job runs and other debug entries are stored for the API but printed only at `logging.level: debug`. */
+  private readonly printLevel: number;
 
   constructor(@Inject(HUB_OPTIONS) private readonly options: HubOptions) {
-    const print = options.config.scripting.consoleToStdout ? (options.stdout ?? ((line: string) => process.stdout.write(line + '\n'))) : undefined;
-    this.subscription = options.bus.subscribe<LogEntry>(Subjects.logsAll, (entry) => {
-      this.store.add(entry);
-      print?.(formatLogLine(entry));
-    });
+    if (options.config.scripting.consoleToStdout) {
+      this.print = options.stdout ?? ((line: string) => void process.stdout.write(line + '\n'));
+    }
+    this.printLevel = logLevelRank(options.config.logging.level);
+  }
+
+  add(entry: LogEntry): void {
+    this.store.add(entry);
+    if (this.print && logLevelRank(entry.level) >= this.printLevel) this.print(formatLogLine(entry));
   }
 
   /** The hub's own entries travel the same way as the workers', so every consumer sees them. */
   publish(entry: LogEntry): void {
     this.options.bus.publish(Subjects.logs(entry.node), entry);
-  }
-
-  onModuleDestroy(): void {
-    this.subscription.unsubscribe();
   }
 }

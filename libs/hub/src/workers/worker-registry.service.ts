@@ -1,7 +1,5 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { Subjects, type WorkerStatusMessage } from '@wirehook/contracts';
-import type { Subscription } from '@wirehook/bus';
-import { HUB_OPTIONS, type HubOptions } from '../hub-options';
+import { Injectable } from '@nestjs/common';
+import type { WorkerStatusMessage } from '@wirehook/contracts';
 
 export interface WorkerView {
   node: string;
@@ -20,15 +18,13 @@ export interface WorkerView {
 /** Heartbeat interval workers use; the registry marks a worker stale after three missed beats. */
 export const HEARTBEAT_INTERVAL_MS = 5_000;
 
+/** The workers the hub has heard from, from their heartbeats on `wirehook.workers.*.status`. */
 @Injectable()
-export class WorkerRegistry implements OnModuleDestroy {
+export class WorkerRegistry {
   private readonly workers = new Map<string, WorkerStatusMessage>();
-  private readonly subscription: Subscription;
 
-  constructor(@Inject(HUB_OPTIONS) options: HubOptions) {
-    this.subscription = options.bus.subscribe<WorkerStatusMessage>(Subjects.workerStatusAll, (status) => {
-      this.workers.set(status.node, status);
-    });
+  update(status: WorkerStatusMessage): void {
+    this.workers.set(status.node, status);
   }
 
   list(now = Date.now()): WorkerView[] {
@@ -46,9 +42,5 @@ export class WorkerRegistry implements OnModuleDestroy {
         lastSeen: new Date(s.time).toISOString(),
         stale: now - s.time > 3 * HEARTBEAT_INTERVAL_MS,
       }));
-  }
-
-  onModuleDestroy(): void {
-    this.subscription.unsubscribe();
   }
 }

@@ -1,14 +1,6 @@
 import { join, resolve } from 'node:path';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import {
-  SCHEMA_VERSION,
-  Subjects,
-  type HubActionMessage,
-  type LogEntry,
-  type PodEventMessage,
-  type ScriptsChangedMessage,
-} from '@wirehook/contracts';
-import type { Subscription } from '@wirehook/bus';
+import { SCHEMA_VERSION, Subjects, type HubActionMessage, type LogEntry, type ScriptsChangedMessage } from '@wirehook/contracts';
 import { AgentRuntime } from '@wirehook/runtime';
 import { WORKER_OPTIONS, workerNodeName, type WorkerOptions } from '../worker-options';
 
@@ -19,7 +11,6 @@ const AGENT_REQUEST_RETRY_MS = 2_000;
 export class WorkerRuntimeService implements OnApplicationBootstrap, OnModuleDestroy {
   readonly runtime: AgentRuntime;
   private readonly node: string;
-  private readonly subscriptions: Subscription[] = [];
   private syncing: Promise<unknown> = Promise.resolve();
   /** Set once an agent set was applied, so a late start-up reply cannot undo a newer announcement. */
   private synced = false;
@@ -46,15 +37,13 @@ export class WorkerRuntimeService implements OnApplicationBootstrap, OnModuleDes
   }
 
   onApplicationBootstrap(): void {
-    const { bus } = this.options;
-    this.subscriptions.push(
-      bus.subscribe<ScriptsChangedMessage>(Subjects.scriptsChanged, (message) => {
-        this.synced = true;
-        return this.sync(message);
-      }),
-      bus.subscribe<PodEventMessage>(Subjects.podEventsAll, (m) => this.runtime.onPodEvent(m.event, m.pod, m.change)),
-    );
     void this.requestAgents();
+  }
+
+  /** An announcement from the hub: the complete set of active agents. */
+  onScriptsChanged(message: ScriptsChangedMessage): Promise<unknown> {
+    this.synced = true;
+    return this.sync(message);
   }
 
   /** Asks the hub for the active agents until it answers (the hub may start after the worker). */
@@ -82,7 +71,6 @@ export class WorkerRuntimeService implements OnApplicationBootstrap, OnModuleDes
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retry);
-    for (const s of this.subscriptions) s.unsubscribe();
     await this.syncing;
     await this.runtime.close();
   }

@@ -28,6 +28,8 @@ export class TrafficService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly packetsToBus?: DeliveryBatcher<PacketInfo>;
   private housekeeping?: NodeJS.Timeout;
   private lastPacketTime = 0;
+  /** Item ids restart with the process; this tells two runs of the same worker apart. */
+  private readonly session = Date.now().toString(36);
   private readonly counters: WorkerCounters = { packets: 0, bytes: 0, items: 0, itemErrors: 0, drops: 0 };
 
   constructor(
@@ -65,7 +67,8 @@ export class TrafficService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   snapshot(): WorkerCounters {
-    const dropped = this.packetsToAgents.dropped + this.itemsToAgents.dropped + this.reassembler.stats().dropped;
+    const dropped =
+      this.packetsToAgents.dropped + this.itemsToAgents.dropped + this.reassembler.stats().dropped + this.options.bus.stats().dropped;
     return { ...this.counters, drops: dropped };
   }
 
@@ -86,7 +89,8 @@ export class TrafficService implements OnApplicationBootstrap, OnModuleDestroy {
     this.counters.items++;
     if (item.error) this.counters.itemErrors++;
     const message: ItemMessage = { v: SCHEMA_VERSION, item };
-    this.options.bus.publish(Subjects.items(this.node, item.protocol.name), message);
+    // The message id lets the durable items stream store a resent item once.
+    this.options.bus.publish(Subjects.items(this.node, item.protocol.name), message, { msgId: `${this.session}/${item.id}` });
     if (this.agents.runtime.hasHook('onItemCaptured')) this.itemsToAgents.add(item);
   }
 
