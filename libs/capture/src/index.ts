@@ -1,0 +1,18 @@
+export * from './stream-events';
+export * from './counters';
+export * from './errors';
+export * from './link-types';
+export { ipv4ToString, ipv6ToString } from './ip-format';
+export * from './byte-source';
+export * from './capture-file-reader';
+export * from './ip-fragments';
+export * from './frame-decoder';
+export * from './decoded-packet';
+export { flowHash } from './flow-table';
+export * from './tcp-reassembler';
+export * from './capture-source';
+export * from './file-capture-source';
+export * from './live-capture';
+export * from './packet-info';
+export * from './pcap-writer';
+export * from './stream-recorder';
