@@ -24,7 +24,11 @@ export type RequestHandler<T = unknown, R = unknown> = (payload: T, subject: str
 export interface BusStats {
   published: number;
   delivered: number;
-  /** Messages that could not be sent or handled (encode errors, handler errors, disconnected beyond the buffer). */
+  /** Publishes accepted while disconnected, held by the client and sent on reconnect. */
+  buffered: number;
+  /** Messages with an id sent again after a reconnect, in case the connection lost them (durable streams store them once). */
+  resent: number;
+  /** Publishes dropped: disconnected with the buffer (nats.maxPendingBytes) full. */
   dropped: number;
   handlerErrors: number;
 }

@@ -31,7 +31,7 @@ export class InProcessBus implements Bus {
   private readonly subscribers = new Set<Subscriber>();
   private readonly queueCursor = new Map<string, number>();
   private readonly pending = new Set<Promise<void>>();
-  private readonly counters: BusStats = { published: 0, delivered: 0, dropped: 0, handlerErrors: 0 };
+  private readonly counters: BusStats = { published: 0, delivered: 0, buffered: 0, resent: 0, dropped: 0, handlerErrors: 0 };
   private closed = false;
 
   constructor(private readonly onError: BusErrorListener = () => undefined) {}

@@ -10,6 +10,7 @@ import {
   type StreamConfig,
   type Subscription as NatsSubscription,
 } from 'nats';
+import { OutageBuffer, type HeldMessage } from './outage-buffer';
 import {
   BusRequestError,
   isReplyError,
@@ -35,21 +36,28 @@ export interface NatsBusOptions {
   onStatus?: (status: string) => void;
 }
 
+const REPORTED_STATUS = new Set<string>(['disconnect', 'reconnect', 'error', 'ldm', 'staleConnection']);
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** Plain JSON over core NATS: a non-Wirehook consumer reads payloads with any NATS client. */
 export class NatsBus implements Bus {
   readonly description: string;
-  private readonly counters: BusStats = { published: 0, delivered: 0, dropped: 0, handlerErrors: 0 };
+  private readonly counters: BusStats = { published: 0, delivered: 0, buffered: 0, resent: 0, dropped: 0, handlerErrors: 0 };
   private disconnected = false;
-  private pendingBytes = 0;
+  private readonly outage: OutageBuffer;
 
   private constructor(
     private readonly nc: NatsConnection,
     private readonly options: NatsBusOptions,
   ) {
     this.description = options.url;
+    this.outage = new OutageBuffer({
+      maxPendingBytes: options.maxPendingBytes ?? 16 * 1024 * 1024,
+      resendWindowMs: 1_000,
+      resendMaxBytes: 8 * 1024 * 1024,
+    });
     void this.watchStatus();
   }
 
@@ -69,19 +77,27 @@ export class NatsBus implements Bus {
   }
 
   publish<T>(subject: string, payload: T, options: PublishOptions = {}): void {
-    const data = encoder.encode(JSON.stringify(payload === undefined ? null : payload));
+    const message: HeldMessage = {
+      subject,
+      data: encoder.encode(JSON.stringify(payload === undefined ? null : payload)),
+      msgId: options.msgId,
+      at: Date.now(),
+    };
     if (this.disconnected) {
-      if (this.pendingBytes + data.length > (this.options.maxPendingBytes ?? 16 * 1024 * 1024)) {
-        this.counters.dropped++;
-        return;
-      }
-      this.pendingBytes += data.length;
+      if (this.outage.hold(message)) this.counters.buffered++;
+      else this.counters.dropped++;
+      return;
     }
-    if (options.msgId) {
+    this.send(message);
+    this.outage.sent(message);
+  }
+
+  private send(message: HeldMessage): void {
+    if (message.msgId) {
       const h = headers();
-      h.set('Nats-Msg-Id', options.msgId);
-      this.nc.publish(subject, data, { headers: h });
-    } else this.nc.publish(subject, data);
+      h.set('Nats-Msg-Id', message.msgId);
+      this.nc.publish(message.subject, message.data, { headers: h });
+    } else this.nc.publish(message.subject, message.data);
     this.counters.published++;
   }
 
@@ -203,12 +219,16 @@ export class NatsBus implements Bus {
 
   private async watchStatus(): Promise<void> {
     for await (const status of this.nc.status()) {
-      if (status.type === 'disconnect') this.disconnected = true;
+      if (status.type === 'disconnect') {
+        this.disconnected = true;
+        this.counters.resent += this.outage.disconnected(Date.now());
+      }
       if (status.type === 'reconnect') {
         this.disconnected = false;
-        this.pendingBytes = 0;
+        for (const message of this.outage.drain()) this.send(message);
       }
-      this.options.onStatus?.(`${status.type}${status.data ? ` ${String(status.data)}` : ''}`);
+      // Ping and reconnect-attempt notices are routine; report what an operator acts on.
+      if (REPORTED_STATUS.has(status.type)) this.options.onStatus?.(`${status.type}${status.data ? ` ${String(status.data)}` : ''}`);
     }
   }
 }

@@ -1,8 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AgentCatalog } from './agents/agent-catalog.service';
-import { StatusController } from './api/status.controller';
+import { API_CONTROLLERS, API_PROVIDERS } from './api/api-components';
 import { HubEventsController } from './events/hub-events.controller';
 import { HUB_OPTIONS, type HubOptions } from './hub-options';
+import { ItemsController } from './items/items.controller';
+import { RecentItemsService } from './items/recent-items.service';
 import { LogService } from './logs/log.service';
 import { HubRuntimeService } from './runtime/hub-runtime.service';
 import { ItemsStreamService } from './streams/items-stream.service';
@@ -13,8 +15,8 @@ export class HubModule {
   static forRoot(options: HubOptions): DynamicModule {
     return {
       module: HubModule,
-      controllers: [StatusController, HubEventsController],
-      providers: [{ provide: HUB_OPTIONS, useValue: options }, LogService, WorkerRegistry, HubRuntimeService, AgentCatalog, ItemsStreamService],
+      controllers: [...API_CONTROLLERS, HubEventsController, ItemsController],
+      providers: [{ provide: HUB_OPTIONS, useValue: options }, LogService, WorkerRegistry, HubRuntimeService, AgentCatalog, ItemsStreamService, RecentItemsService, ...API_PROVIDERS],
     };
   }
 }

@@ -3,3 +3,4 @@ export * from './ports';
 export * from './nats-server';
 export * from './postgres';
 export * from './eventually';
+export * from './kube-api-server';

@@ -10,6 +10,8 @@ export interface NatsServerHandle {
   port: number;
   /** Stops the server (SIGTERM) and waits for it to exit. */
   stop(): Promise<void>;
+  /** Stops the server but keeps its port and JetStream store, for `restart()`. */
+  stopOnly(): Promise<void>;
   /** Starts it again on the same port and store (for reconnect tests). */
   restart(): Promise<void>;
 }
@@ -41,6 +43,7 @@ export async function startNatsServer(): Promise<NatsServerHandle> {
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
+    stopOnly: stop,
     restart: start,
     stop: async () => {
       await stop();

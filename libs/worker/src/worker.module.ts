@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { JobsController } from './events/jobs.controller';
 import { WorkerEventsController } from './events/worker-events.controller';
 import { WorkerRuntimeService } from './runtime/worker-runtime.service';
 import { HeartbeatService } from './status/heartbeat.service';
@@ -10,7 +11,7 @@ export class WorkerModule {
   static forRoot(options: WorkerOptions): DynamicModule {
     return {
       module: WorkerModule,
-      controllers: [WorkerEventsController],
+      controllers: [WorkerEventsController, JobsController],
       providers: [{ provide: WORKER_OPTIONS, useValue: options }, WorkerRuntimeService, TrafficService, HeartbeatService],
     };
   }

@@ -4,12 +4,14 @@ import {
   QueueGroups,
   Subjects,
   type HubActionMessage,
+  type ItemMessage,
   type LogEntry,
   type PodEventMessage,
   type ScriptsChangedMessage,
   type WorkerStatusMessage,
 } from '@wirehook/contracts';
 import { AgentCatalog } from '../agents/agent-catalog.service';
+import { RecentItemsService } from '../items/recent-items.service';
 import { LogService } from '../logs/log.service';
 import { HubRuntimeService } from '../runtime/hub-runtime.service';
 import { WorkerRegistry } from '../workers/worker-registry.service';
@@ -22,7 +24,13 @@ export class HubEventsController {
     private readonly workers: WorkerRegistry,
     private readonly hubRuntime: HubRuntimeService,
     private readonly catalog: AgentCatalog,
+    private readonly items: RecentItemsService,
   ) {}
+
+  @EventPattern(Subjects.itemsAll)
+  onItem(@Payload() message: ItemMessage): void {
+    this.items.add(message.item);
+  }
 
   @EventPattern(Subjects.logsAll)
   onLog(@Payload() entry: LogEntry): void {

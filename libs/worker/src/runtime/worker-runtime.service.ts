@@ -16,6 +16,9 @@ export class WorkerRuntimeService implements OnApplicationBootstrap, OnModuleDes
   private synced = false;
   private retry?: NodeJS.Timeout;
   private closed = false;
+  private markReady!: () => void;
+  /** Resolves once the first agent set from the hub has been applied. */
+  readonly ready = new Promise<void>((resolve) => (this.markReady = resolve));
 
   constructor(@Inject(WORKER_OPTIONS) private readonly options: WorkerOptions) {
     const { config, bus } = options;
@@ -64,7 +67,8 @@ export class WorkerRuntimeService implements OnApplicationBootstrap, OnModuleDes
   private sync(message: ScriptsChangedMessage): Promise<unknown> {
     this.syncing = this.syncing
       .then(() => this.runtime.sync(message.agents))
-      .catch((error: Error) => this.options.logger.error(`applying the agent set failed: ${error.message}`));
+      .catch((error: Error) => this.options.logger.error(`applying the agent set failed: ${error.message}`))
+      .finally(() => this.markReady());
     return this.syncing;
   }
 

@@ -8,6 +8,8 @@ import { createCaptureSource } from './capture-source.factory';
 import { DeliveryBatcher } from './delivery-batcher';
 
 const BATCH = { maxBatch: 1024, maxDelayMs: 50, maxQueuedBatches: 256 };
+/** How long capture waits for the hub's agent list before starting without agents. */
+const AGENTS_WAIT_MS = 15_000;
 /** How often idle streams and unanswered requests are checked, in capture time. */
 const HOUSEKEEPING_MS = 1_000;
 
@@ -27,6 +29,8 @@ export class TrafficService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly itemsToAgents: DeliveryBatcher<Item>;
   private readonly packetsToBus?: DeliveryBatcher<PacketInfo>;
   private housekeeping?: NodeJS.Timeout;
+  private stopped = false;
+  private cancelWait: () => void = () => undefined;
   private lastPacketTime = 0;
   /** Item ids restart with the process; this tells two runs of the same worker apart. */
   private readonly session = Date.now().toString(36);
@@ -59,11 +63,29 @@ export class TrafficService implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onApplicationBootstrap(): Promise<void> {
     this.source = await createCaptureSource(this.options.config, this.options.logger);
+    this.running = this.startWhenAgentsReady(this.source);
+  }
+
+  /** Agents see traffic from the first packet: a replayed file must not run past them while they load. */
+  private async startWhenAgentsReady(source: CaptureSource): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const ready = await Promise.race([
+      this.agents.ready.then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), AGENTS_WAIT_MS);
+        this.cancelWait = () => resolve(false);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (this.stopped) return;
+    if (!ready) this.options.logger.warn(`no agent list from the hub after ${AGENTS_WAIT_MS / 1000} s: capturing without agents until it answers`);
     this.housekeeping = setInterval(() => this.tick(), HOUSEKEEPING_MS);
-    this.running = this.source.start((packet) => this.onPacket(packet)).then(
-      () => this.endOfCapture(),
-      (error: Error) => this.options.logger.error(`capture stopped: ${error.message}`),
-    );
+    try {
+      await source.start((packet) => this.onPacket(packet));
+      this.endOfCapture();
+    } catch (error) {
+      this.options.logger.error(`capture stopped: ${(error as Error).message}`);
+    }
   }
 
   snapshot(): WorkerCounters {
@@ -107,6 +129,8 @@ export class TrafficService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    this.cancelWait();
     clearInterval(this.housekeeping);
     await this.source?.stop();
     await this.running;
