@@ -4,6 +4,12 @@
 const path = require('path');
 const { compilerOptions } = require('./tsconfig.base.json');
 
+// isolated-vm (the agent sandbox) needs Node's startup snapshot off on Node >= 20. Jest forks its
+// workers after reading the config, so setting it here reaches every worker.
+if (!(process.env.NODE_OPTIONS || '').includes('--no-node-snapshot')) {
+  process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS || ''} --no-node-snapshot`.trim();
+}
+
 const moduleNameMapper = {};
 for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
   moduleNameMapper[`^${alias.replace('/', '\\/')}$`] = path.join(__dirname, target);
@@ -25,7 +31,8 @@ module.exports = {
       },
     ],
   },
-  moduleFileExtensions: ['ts', 'js', 'json'],
+  // 'node': isolated-vm loads its native addon by a path without extension.
+  moduleFileExtensions: ['ts', 'js', 'json', 'node'],
   moduleNameMapper,
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   reporters: ['default', path.join(__dirname, 'tools/jest/results-reporter.js')],

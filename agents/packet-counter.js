@@ -12,6 +12,8 @@ function onPacketCaptured(info) {
 }
 
 function reportPacketCount() {
+  // The job runs on every node; nodes that capture nothing (the hub) stay quiet.
+  if (packetCount === 0) return;
   console.log(
     "Captured packets: " + packetCount + ", KB: " + totalKB.toFixed(1) + " on " + utils.nodeName()
   );

@@ -99,6 +99,18 @@ export const configSchema = z.strictObject({
       consoleToStdout: z.boolean().default(true),
     })
     .prefault({}),
+  kubernetes: z
+    .strictObject({
+      /** Use the Kubernetes API (ConfigMap mirror of agents; pod watch comes with its own keys). */
+      enabled: z.boolean().default(false),
+      /** kubeconfig file; default: in-cluster service account, else ~/.kube/config ($KUBECONFIG). */
+      kubeconfig: z.string().min(1).optional(),
+      /** Namespace of Wirehook's own objects (the ConfigMap). */
+      namespace: z.string().min(1).default('default'),
+      /** ConfigMap that mirrors the active agents. */
+      configMap: z.string().min(1).default('wirehook-config-map'),
+    })
+    .prefault({}),
   logging: z
     .strictObject({
       level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

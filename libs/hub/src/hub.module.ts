@@ -5,6 +5,7 @@ import { HubEventsController } from './events/hub-events.controller';
 import { HUB_OPTIONS, type HubOptions } from './hub-options';
 import { ItemsController } from './items/items.controller';
 import { RecentItemsService } from './items/recent-items.service';
+import { ConfigMapMirrorService } from './kubernetes/config-map-mirror.service';
 import { LogService } from './logs/log.service';
 import { HubRuntimeService } from './runtime/hub-runtime.service';
 import { ItemsStreamService } from './streams/items-stream.service';
@@ -16,7 +17,7 @@ export class HubModule {
     return {
       module: HubModule,
       controllers: [...API_CONTROLLERS, HubEventsController, ItemsController],
-      providers: [{ provide: HUB_OPTIONS, useValue: options }, LogService, WorkerRegistry, HubRuntimeService, AgentCatalog, ItemsStreamService, RecentItemsService, ...API_PROVIDERS],
+      providers: [{ provide: HUB_OPTIONS, useValue: options }, LogService, WorkerRegistry, HubRuntimeService, AgentCatalog, ItemsStreamService, RecentItemsService, ConfigMapMirrorService, ...API_PROVIDERS],
     };
   }
 }

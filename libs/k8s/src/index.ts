@@ -27,3 +27,4 @@ export type { ListWatchOptions, ListResult, ObjectEventType } from './kube/list-
 export { describeKubeError, httpStatusOf, isConflict, isNotFound } from './kube/kube-errors';
 export type { MirroredAgent, MirroredAgentStore } from './mirrored-agent-store';
 export type { K8sLogger } from './logger';
+export { loadKubeConfig } from './kube/load-kube-config';

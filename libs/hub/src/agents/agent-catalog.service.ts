@@ -2,6 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SCHEMA_VERSION, Subjects, type AgentDefinition, type ScriptsChangedMessage } from '@wirehook/contracts';
 import { HUB_NODE_NAME, HUB_OPTIONS, type HubOptions } from '../hub-options';
+import { ConfigMapMirrorService } from '../kubernetes/config-map-mirror.service';
 import { LogService } from '../logs/log.service';
 import { describeInvalid, scanAgentFolder } from './agent-folder';
 
@@ -23,11 +24,13 @@ export class AgentCatalog implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(HUB_OPTIONS) private readonly options: HubOptions,
     private readonly logs: LogService,
+    private readonly configMap: ConfigMapMirrorService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.importFolders();
     await this.announce();
+    await this.configMap.start(() => void this.announce(false));
     if (this.options.config.scripting.watchScripts) this.watchFolders();
   }
 
@@ -40,8 +43,10 @@ export class AgentCatalog implements OnApplicationBootstrap, OnModuleDestroy {
       .map((a) => ({ id: a.id, title: a.title, source: a.source, revision: a.revision }));
   }
 
-  async announce(): Promise<void> {
+  /** Tells every node the active agents; call after any change. `mirror` = also write the ConfigMap. */
+  async announce(mirror = true): Promise<void> {
     this.options.bus.publish(Subjects.scriptsChanged, await this.message());
+    if (mirror) this.configMap.sync();
   }
 
   onModuleDestroy(): void {

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SCHEMA_VERSION, Subjects, type HubActionMessage, type LogEntry, type ScriptsChangedMessage } from '@wirehook/contracts';
+import { loadKubeConfig, readAgentsFromConfigMap } from '@wirehook/k8s';
 import { AgentRuntime } from '@wirehook/runtime';
 import { WORKER_OPTIONS, workerNodeName, type WorkerOptions } from '../worker-options';
 
@@ -15,6 +16,8 @@ export class WorkerRuntimeService implements OnApplicationBootstrap, OnModuleDes
   /** Set once an agent set was applied, so a late start-up reply cannot undo a newer announcement. */
   private synced = false;
   private retry?: NodeJS.Timeout;
+  /** Running the ConfigMap's agents until the hub answers. */
+  private fromConfigMap = false;
   private closed = false;
   private markReady!: () => void;
   /** Resolves once the first agent set from the hub has been applied. */
@@ -60,7 +63,26 @@ export class WorkerRuntimeService implements OnApplicationBootstrap, OnModuleDes
       }
     } catch (error) {
       this.options.logger.info(`waiting for the hub to list agents: ${(error as Error).message}`);
+      if (!this.fromConfigMap) await this.runFromConfigMap();
       this.retry = setTimeout(() => void this.requestAgents(), AGENT_REQUEST_RETRY_MS);
+    }
+  }
+
+  /**
+   * While the hub cannot answer (its database down, say), run the agents mirrored in the
+   * ConfigMap; the hub's list replaces them as soon as it answers.
+   */
+  private async runFromConfigMap(): Promise<void> {
+    const { kubernetes } = this.options.config;
+    if (!kubernetes.enabled) return;
+    try {
+      const agents = await readAgentsFromConfigMap(loadKubeConfig(kubernetes.kubeconfig), kubernetes.namespace, kubernetes.configMap);
+      if (this.synced) return;
+      this.fromConfigMap = true;
+      this.options.logger.warn(`hub not answering: running ${agents.length} agent(s) from ConfigMap ${kubernetes.namespace}/${kubernetes.configMap}`);
+      await this.sync({ v: SCHEMA_VERSION, agents });
+    } catch (error) {
+      this.options.logger.warn(`cannot read agents from the ConfigMap: ${(error as Error).message}`);
     }
   }
 
