@@ -1,0 +1,119 @@
+import type { Item, ItemEndpoint, ItemError, ItemProtocol, ItemRequest, ItemResponse } from '@wirehook/contracts';
+import type { Endpoint } from '@wirehook/capture';
+import { isoTime } from './buffer-text';
+
+/** One request/response pair (either side may be missing) as a protocol dissector reports it. */
+export interface Exchange {
+  protocol: ItemProtocol;
+  request: ItemRequest | null;
+  response: ItemResponse | null;
+  /** Capture time (ms) of the first request byte; NaN without a request. */
+  requestStart: number;
+  /** Capture time (ms) of the first response byte; NaN without a response. */
+  responseStart: number;
+  /** Capture time (ms) of the last response byte; NaN without a response. */
+  responseEnd: number;
+  requestSize: number;
+  responseSize: number;
+  error?: ItemError;
+}
+
+/** Kubernetes identity of an IP, from the worker's pod index; unknown IPs resolve to undefined. */
+export interface EndpointIdentity {
+  name: string;
+  namespace: string;
+  pod?: string;
+}
+
+export type EndpointResolver = (ip: string) => EndpointIdentity | undefined;
+
+/** Identity shared by every item of one connection or UDP flow. */
+export interface ItemSource {
+  worker: string;
+  nodeIp: string;
+  resolveEndpoint?: EndpointResolver;
+  onItem(item: Item): void;
+}
+
+/**
+ * A conversation between a client (the requester) and a server: one TCP connection or one
+ * UDP flow. Turns exchanges into items with ids `<worker>/<stream>-<index>`.
+ */
+export class Flow {
+  private nextIndex = 0;
+  private readonly idPrefix: string;
+  private readonly clientPort: string;
+  private readonly serverPort: string;
+
+  constructor(
+    private readonly source: ItemSource,
+    readonly stream: string,
+    readonly client: Endpoint,
+    readonly server: Endpoint,
+    readonly ipVersion: 4 | 6,
+  ) {
+    this.idPrefix = `${source.worker}/${stream}-`;
+    this.clientPort = String(client.port);
+    this.serverPort = String(server.port);
+  }
+
+  get itemCount(): number {
+    return this.nextIndex;
+  }
+
+  emit(exchange: Exchange): Item {
+    const index = this.nextIndex++;
+    const { source } = this;
+    const hasRequest = exchange.request !== null && !Number.isNaN(exchange.requestStart);
+    const timestamp = hasRequest ? exchange.requestStart : exchange.responseStart;
+    const elapsed = hasRequest && exchange.response !== null ? exchange.responseEnd - exchange.requestStart : 0;
+    const src = this.endpoint(this.client.ip, this.clientPort);
+    const dst = this.endpoint(this.server.ip, this.serverPort);
+    const item: Item = {
+      id: this.idPrefix + index,
+      index,
+      stream: this.stream,
+      worker: source.worker,
+      node: { ip: source.nodeIp, name: source.worker },
+      protocol: this.ipVersion === 6 ? asIpv6(exchange.protocol) : exchange.protocol,
+      src,
+      dst,
+      namespace: dst.namespace,
+      timestamp,
+      startTime: isoTime(timestamp),
+      elapsedTime: elapsed > 0 ? roundMs(elapsed) : 0,
+      requestSize: exchange.requestSize,
+      responseSize: exchange.responseSize,
+      request: exchange.request,
+      response: exchange.response,
+    };
+    if (exchange.error !== undefined) item.error = exchange.error;
+    source.onItem(item);
+    return item;
+  }
+
+  private endpoint(ip: string, port: string): ItemEndpoint {
+    const resolve = this.source.resolveEndpoint;
+    const identity = resolve === undefined ? undefined : resolve(ip);
+    if (identity === undefined) return { ip, port, name: '', namespace: '' };
+    const out: ItemEndpoint = { ip, port, name: identity.name, namespace: identity.namespace };
+    if (identity.pod !== undefined) out.pod = identity.pod;
+    return out;
+  }
+}
+
+/** Microsecond precision is what pcap timestamps carry; more digits are float noise. */
+function roundMs(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+const ipv6Variants = new WeakMap<ItemProtocol, ItemProtocol>();
+
+function asIpv6(protocol: ItemProtocol): ItemProtocol {
+  let v6 = ipv6Variants.get(protocol);
+  if (v6 === undefined) {
+    v6 = Object.freeze({ ...protocol, layer3: 'ipv6' });
+    ipv6Variants.set(protocol, v6);
+  }
+  return v6;
+}
