@@ -6,6 +6,7 @@ import { registerHubCommand } from './commands/hub';
 import { registerWorkerCommand } from './commands/worker';
 import { registerReplayCommand } from './commands/replay';
 import { registerTailCommand } from './commands/tail';
+import { registerScriptsCommand } from './commands/scripts';
 import { WIREHOOK_VERSION } from './version';
 
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerWorkerCommand(program);
   registerReplayCommand(program);
   registerTailCommand(program);
+  registerScriptsCommand(program);
   return program;
 }
 

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, freePort, repoRoot } from '@wirehook/testing';
-import { isAlive, WirehookProcess } from './wirehook-process';
+import { adminTokenOf, getJson, isAlive, WirehookProcess } from './wirehook-process';
 
 const SEED_TITLE = 'Packet counter: packets and kilobytes per reporting interval';
 
@@ -23,6 +23,7 @@ describe('all-in-one process (wirehook start)', () => {
     mkdirSync(agentsDir);
     copyFileSync(join(root, 'agents', 'packet-counter.js'), join(agentsDir, 'packet-counter.js'));
     const port = await freePort();
+    const api = `http://127.0.0.1:${port}`;
 
     wirehook = new WirehookProcess(
       [
@@ -37,16 +38,18 @@ describe('all-in-one process (wirehook start)', () => {
     );
 
     await wirehook.waitFor(/API\s+http:\/\/127\.0\.0\.1:\d+\/api/, 60_000);
+    const token = await adminTokenOf(wirehook);
+    const get = (path: string): Promise<unknown> => getJson(`${api}${path}`, token);
     const match = await wirehook.waitFor(/\[local\] \[Packet counter[^\]]*\] Captured packets: (\d+), KB: ([\d.]+) on local/, 30_000);
     expect(Number(match[1])).toBeGreaterThan(0);
     expect(Number(match[2])).toBeGreaterThan(0);
 
-    const api = `http://127.0.0.1:${port}`;
     expect(await (await fetch(`${api}/api/health`)).json()).toMatchObject({ status: 'ok', bus: 'in-process' });
-    expect(await (await fetch(`${api}/api/agents`)).json()).toEqual([expect.objectContaining({ title: SEED_TITLE, active: true })]);
+    expect((await fetch(`${api}/api/agents`)).status).toBe(401);
+    expect(await get('/api/agents')).toEqual([expect.objectContaining({ title: SEED_TITLE, active: true })]);
     // Heartbeats come every 5 s; the first may predate the agent's load.
     await eventually(async () => {
-      const workers = (await (await fetch(`${api}/api/workers`)).json()) as Array<{ node: string; packets: number; agentsLoaded: number }>;
+      const workers = (await get('/api/workers')) as Array<{ node: string; packets: number; agentsLoaded: number }>;
       expect(workers).toEqual([expect.objectContaining({ node: 'local', agentsLoaded: 1 })]);
       expect(workers[0].packets).toBeGreaterThan(0);
     }, 15_000);

@@ -12,7 +12,7 @@ import {
   startNatsServer,
   type NatsServerHandle,
 } from '@wirehook/testing';
-import { WirehookProcess } from './wirehook-process';
+import { adminTokenOf, getJson, WirehookProcess } from './wirehook-process';
 
 /** One agent, loaded on every node: each hook says where it ran. */
 const REPORTER = `// Reporter
@@ -82,13 +82,14 @@ describe('two workers and a hub over NATS', () => {
       );
     }
 
+    const token = await adminTokenOf(hub);
     const workersOutput = (): string => processes.slice(1).map((p) => p.stderr).join('\n');
     await hub.waitFor(/hub got first-item from node-a on hub/, 60_000).catch((e: Error) => {
       throw new Error(`${e.message}\n--- workers:\n${workersOutput()}`);
     });
     await hub.waitFor(/hub got first-item from node-b on hub/, 60_000);
     await eventually(async () => {
-      const counts = (await (await fetch(`http://127.0.0.1:${port}/api/items/counts`)).json()) as { byWorker: Record<string, Record<string, number>> };
+      const counts = await getJson<{ byWorker: Record<string, Record<string, number>> }>(`http://127.0.0.1:${port}/api/items/counts`, token);
       expect(counts.byWorker).toEqual(expected);
     }, 60_000, 500);
 

@@ -10,7 +10,7 @@ import {
   startNatsServer,
   type NatsServerHandle,
 } from '@wirehook/testing';
-import { WirehookProcess } from './wirehook-process';
+import { adminTokenOf, getJson, WirehookProcess } from './wirehook-process';
 
 /** The same code split in two processes that share only NATS (and the hub's PostgreSQL). */
 describe('hub and worker as separate processes (npm run hub / npm run worker)', () => {
@@ -52,10 +52,11 @@ describe('hub and worker as separate processes (npm run hub / npm run worker)', 
       env,
     });
 
+    const token = await adminTokenOf(hub);
     const match = await hub.waitFor(/\[node-a\] \[Packet counter[^\]]*\] Captured packets: (\d+), KB: [\d.]+ on node-a/, 60_000);
     expect(Number(match[1])).toBeGreaterThan(0);
     await eventually(async () => {
-      const workers = (await (await fetch(`http://127.0.0.1:${port}/api/workers`)).json()) as Array<{ node: string }>;
+      const workers = await getJson<Array<{ node: string }>>(`http://127.0.0.1:${port}/api/workers`, token);
       expect(workers.map((w) => w.node)).toEqual(['node-a']);
     }, 15_000);
 

@@ -80,3 +80,15 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** The admin token a hub prints at start (all-in-one banner or `wirehook hub`). */
+export async function adminTokenOf(hub: WirehookProcess): Promise<string> {
+  const [, token] = await hub.waitFor(/Admin token[^\n]*?(whk_\S+)/, 60_000);
+  return token;
+}
+
+export async function getJson<T>(url: string, token: string): Promise<T> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) throw new Error(`GET ${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}

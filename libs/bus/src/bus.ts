@@ -58,6 +58,10 @@ export interface Bus {
   /** Human-readable description for logs, e.g. `nats://127.0.0.1:4222` or `in-process`. */
   readonly description: string;
   publish<T>(subject: string, payload: T, options?: PublishOptions): void;
+  /** The same with a payload already serialised as JSON text (the hot path serialises each item once). */
+  publishJson(subject: string, json: string, options?: PublishOptions): void;
+  /** Whether anyone could receive `subject` (always true on NATS, where subscribers are elsewhere). */
+  hasSubscribers(subject: string): boolean;
   subscribe<T>(subject: string, handler: MessageHandler<T>, options?: SubscribeOptions): Subscription;
   /** Request/reply: resolves with the first reply, rejects after `timeoutMs` or when nobody answers. */
   request<T, R>(subject: string, payload: T, timeoutMs?: number): Promise<R>;

@@ -37,13 +37,26 @@ export class InProcessBus implements Bus {
   constructor(private readonly onError: BusErrorListener = () => undefined) {}
 
   publish<T>(subject: string, payload: T, _options?: PublishOptions): void {
+    this.dispatch(subject, () => JSON.stringify(payload === undefined ? null : payload));
+  }
+
+  publishJson(subject: string, json: string, _options?: PublishOptions): void {
+    this.dispatch(subject, () => json);
+  }
+
+  hasSubscribers(subject: string): boolean {
+    for (const s of this.subscribers) if (s.pattern.matches(subject)) return true;
+    return false;
+  }
+
+  private dispatch(subject: string, encode: () => string): void {
     if (this.closed) throw new Error(`bus closed: cannot publish on ${subject}`);
     if (!isValidSubject(subject, false)) throw new Error(`invalid subject for publish: "${subject}"`);
     this.counters.published++;
     const targets = this.route(subject);
     // Nobody listening (the common case for items in one process): skip the encoding too.
     if (targets.length === 0) return;
-    const encoded = JSON.stringify(payload === undefined ? null : payload);
+    const encoded = encode();
     const delivery = Promise.resolve().then(() => this.deliver(targets, subject, encoded));
     this.pending.add(delivery);
     void delivery.finally(() => this.pending.delete(delivery));

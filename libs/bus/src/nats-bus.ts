@@ -77,12 +77,15 @@ export class NatsBus implements Bus {
   }
 
   publish<T>(subject: string, payload: T, options: PublishOptions = {}): void {
-    const message: HeldMessage = {
-      subject,
-      data: encoder.encode(JSON.stringify(payload === undefined ? null : payload)),
-      msgId: options.msgId,
-      at: Date.now(),
-    };
+    this.publishJson(subject, JSON.stringify(payload === undefined ? null : payload), options);
+  }
+
+  hasSubscribers(): boolean {
+    return true;
+  }
+
+  publishJson(subject: string, json: string, options: PublishOptions = {}): void {
+    const message: HeldMessage = { subject, data: encoder.encode(json), msgId: options.msgId, at: Date.now() };
     if (this.disconnected) {
       if (this.outage.hold(message)) this.counters.buffered++;
       else this.counters.dropped++;

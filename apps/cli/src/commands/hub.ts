@@ -29,6 +29,8 @@ export function registerHubCommand(program: Command): void {
       const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
       const hub = await startHub({ config, bus, database, metrics });
       logger.info(`hub API listening on ${hub.url}/api; bus ${bus.description}; database ${database.kind} ${database.location}`);
+      // Shown once, on stdout (not in the log stream): the first admin token of this database.
+      if (hub.adminToken) process.stdout.write(`Admin token (shown once): ${hub.adminToken}\n`);
       await onShutdownSignal(logger, async () => {
         await hub.close();
         await bus.close();

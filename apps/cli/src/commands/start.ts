@@ -38,6 +38,7 @@ export function registerStartCommand(program: Command): void {
       `  Capture     ${worker.captureDescription}`,
       `  Agents      ${[config.scripting.source, ...config.scripting.sources].join(', ')}${config.scripting.watchScripts ? ' (watched)' : ''}`,
       `  Config      ${sources.length ? sources.join(', ') : 'defaults'}`,
+      `  Admin token ${hub.adminToken ?? '(none created: an admin token exists)'}   (new each start; send as "Authorization: Bearer <token>")`,
       '  Agent output follows. Press Ctrl-C to stop.',
     ];
     process.stdout.write(lines.join('\n') + '\n');

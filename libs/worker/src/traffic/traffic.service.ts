@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { TcpReassembler, toPacketInfo, type CaptureSource, type DecodedPacket } from '@wirehook/capture';
-import { SCHEMA_VERSION, Subjects, type Item, type ItemMessage, type PacketInfo, type PacketMessage, type WorkerCounters } from '@wirehook/contracts';
+import { SCHEMA_VERSION, Subjects, type Item, type PacketInfo, type PacketMessage, type WorkerCounters } from '@wirehook/contracts';
 import { createDissectionPipeline, type DissectionPipeline } from '@wirehook/dissectors';
 import { WorkerRuntimeService } from '../runtime/worker-runtime.service';
 import { WORKER_OPTIONS, workerNodeName, type WorkerOptions } from '../worker-options';
@@ -26,12 +26,15 @@ export class TrafficService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly dissection: DissectionPipeline;
   private readonly reassembler: TcpReassembler;
   private readonly packetsToAgents: DeliveryBatcher<PacketInfo>;
-  private readonly itemsToAgents: DeliveryBatcher<Item>;
+  /** Items as JSON text: serialised once for the bus and the sandbox. */
+  private readonly itemsToAgents: DeliveryBatcher<string>;
   private readonly packetsToBus?: DeliveryBatcher<PacketInfo>;
   private housekeeping?: NodeJS.Timeout;
   private stopped = false;
   private cancelWait: () => void = () => undefined;
   private lastPacketTime = 0;
+  private packetsAtLastTick = 0;
+  private idleMs = 0;
   /** Item ids restart with the process; this tells two runs of the same worker apart. */
   private readonly session = Date.now().toString(36);
   private readonly counters: WorkerCounters = { packets: 0, bytes: 0, items: 0, itemErrors: 0, drops: 0 };
@@ -45,7 +48,7 @@ export class TrafficService implements OnApplicationBootstrap, OnModuleDestroy {
     this.dissection = createDissectionPipeline({ worker: this.node, onItem: (item) => this.onItem(item) });
     this.reassembler = new TcpReassembler(this.dissection);
     this.packetsToAgents = new DeliveryBatcher({ ...BATCH, deliver: (batch) => runtime.onPacketsCaptured(batch) });
-    this.itemsToAgents = new DeliveryBatcher({ ...BATCH, deliver: (batch) => runtime.onItemsCaptured(batch) });
+    this.itemsToAgents = new DeliveryBatcher({ ...BATCH, deliver: (json) => runtime.onItemsCaptured({ json }) });
     if (options.config.tap.packets) {
       this.packetsToBus = new DeliveryBatcher({
         ...BATCH,
@@ -110,17 +113,29 @@ export class TrafficService implements OnApplicationBootstrap, OnModuleDestroy {
   private onItem(item: Item): void {
     this.counters.items++;
     if (item.error) this.counters.itemErrors++;
-    const message: ItemMessage = { v: SCHEMA_VERSION, item };
+    const subject = Subjects.items(this.node, item.protocol.name);
+    const toBus = this.options.bus.hasSubscribers(subject);
+    const toAgents = this.agents.runtime.hasHook('onItemCaptured');
+    if (!toBus && !toAgents) return;
+    const json = JSON.stringify(item);
     // The message id lets the durable items stream store a resent item once.
-    this.options.bus.publish(Subjects.items(this.node, item.protocol.name), message, { msgId: `${this.session}/${item.id}` });
-    if (this.agents.runtime.hasHook('onItemCaptured')) this.itemsToAgents.add(item);
+    if (toBus) this.options.bus.publishJson(subject, `{"v":${SCHEMA_VERSION},"item":${json}}`, { msgId: `${this.session}/${item.id}` });
+    if (toAgents) this.itemsToAgents.add(json);
   }
 
-  /** Time moves with the capture, not the wall clock, so a replayed file times out as it did live. */
+  /**
+   * Time moves with the capture, not the wall clock, so a replayed file times out as it did live;
+   * while no packet arrives (an idle link), it moves on with the wall clock so that pending
+   * requests still time out.
+   */
   private tick(): void {
     if (this.lastPacketTime === 0) return;
-    this.reassembler.flushIdle(this.lastPacketTime);
-    this.dissection.flush(this.lastPacketTime);
+    if (this.counters.packets === this.packetsAtLastTick) this.idleMs += HOUSEKEEPING_MS;
+    else this.idleMs = 0;
+    this.packetsAtLastTick = this.counters.packets;
+    const now = this.lastPacketTime + this.idleMs;
+    this.reassembler.flushIdle(now);
+    this.dissection.flush(now);
   }
 
   private endOfCapture(): void {
