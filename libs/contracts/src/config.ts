@@ -80,6 +80,18 @@ export const configSchema = z.strictObject({
       speed: z.number().min(0).default(1),
       /** Publish packet summaries on the bus. */
       packets: z.boolean().default(false),
+      /** A rolling pcap per stream, for the agents' `pcap.*` helpers. */
+      recording: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          /** Default: `<database.dataDir>/recordings/<node>`. */
+          directory: z.string().min(1).optional(),
+          /** A stream idle this long is removed. */
+          ttlSeconds: z.number().int().positive().default(600),
+          /** Disk budget for all stream files; the oldest go first. */
+          maxBytes: z.number().int().positive().default(512 * 1024 * 1024),
+        })
+        .prefault({}),
     })
     .prefault({}),
   scripting: z

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { JobsController } from './events/jobs.controller';
 import { WorkerEventsController } from './events/worker-events.controller';
+import { RecordingService } from './recording/recording.service';
 import { WorkerRuntimeService } from './runtime/worker-runtime.service';
 import { HeartbeatService } from './status/heartbeat.service';
 import { TrafficService } from './traffic/traffic.service';
@@ -12,7 +13,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       controllers: [WorkerEventsController, JobsController],
-      providers: [{ provide: WORKER_OPTIONS, useValue: options }, WorkerRuntimeService, TrafficService, HeartbeatService],
+      providers: [{ provide: WORKER_OPTIONS, useValue: options }, RecordingService, WorkerRuntimeService, TrafficService, HeartbeatService],
     };
   }
 }

@@ -3,6 +3,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import { SCHEMA_VERSION, Subjects, type HubActionMessage, type LogEntry, type ScriptsChangedMessage } from '@wirehook/contracts';
 import { loadKubeConfig, readAgentsFromConfigMap } from '@wirehook/k8s';
 import { AgentRuntime } from '@wirehook/runtime';
+import { RecordingService } from '../recording/recording.service';
 import { WORKER_OPTIONS, workerNodeName, type WorkerOptions } from '../worker-options';
 
 const AGENT_REQUEST_RETRY_MS = 2_000;
@@ -23,7 +24,10 @@ export class WorkerRuntimeService implements OnApplicationBootstrap, OnModuleDes
   /** Resolves once the first agent set from the hub has been applied. */
   readonly ready = new Promise<void>((resolve) => (this.markReady = resolve));
 
-  constructor(@Inject(WORKER_OPTIONS) private readonly options: WorkerOptions) {
+  constructor(
+    @Inject(WORKER_OPTIONS) private readonly options: WorkerOptions,
+    recording: RecordingService,
+  ) {
     const { config, bus } = options;
     this.node = workerNodeName(config);
     this.runtime = new AgentRuntime({
@@ -39,6 +43,7 @@ export class WorkerRuntimeService implements OnApplicationBootstrap, OnModuleDes
         bus.publish(Subjects.hubAction(action), message);
       },
       targeted: () => ({ targets: [], excluded: [] }),
+      pcap: recording,
     });
   }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import { TcpReassembler, toPacketInfo, type CaptureSource, type DecodedPacket } from '@wirehook/capture';
 import { SCHEMA_VERSION, Subjects, type Item, type PacketInfo, type PacketMessage, type WorkerCounters } from '@wirehook/contracts';
 import { createDissectionPipeline, type DissectionPipeline } from '@wirehook/dissectors';
+import { RecordingService } from '../recording/recording.service';
 import { WorkerRuntimeService } from '../runtime/worker-runtime.service';
 import { WORKER_OPTIONS, workerNodeName, type WorkerOptions } from '../worker-options';
 import { createCaptureSource } from './capture-source.factory';
@@ -42,6 +43,7 @@ export class TrafficService implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(WORKER_OPTIONS) private readonly options: WorkerOptions,
     private readonly agents: WorkerRuntimeService,
+    private readonly recording: RecordingService,
   ) {
     this.node = workerNodeName(options.config);
     const runtime = agents.runtime;
@@ -108,6 +110,7 @@ export class TrafficService implements OnApplicationBootstrap, OnModuleDestroy {
       this.packetsToBus?.add(info);
     }
     this.reassembler.push(packet);
+    this.recording.record(packet);
   }
 
   private onItem(item: Item): void {
