@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import type { Bus } from '@wirehook/bus';
 import type { WirehookConfig } from '@wirehook/contracts';
 import type { Database } from '@wirehook/storage';
+import type { AdminTokenPolicy } from './auth/admin-token';
 
 export interface HubOptions {
   config: WirehookConfig;
@@ -11,6 +12,13 @@ export interface HubOptions {
   metrics: Registry;
   /** Where agent console lines are printed when `scripting.consoleToStdout` is on. */
   stdout?: (line: string) => void;
+  /**
+   * When the hub creates an admin token at start (returned as RunningHub.adminToken). Default:
+   * `every-start` without nats.url (all-in-one), `when-missing` with it (see auth/admin-token.ts).
+   */
+  adminToken?: AdminTokenPolicy;
+  /** Folder of the example agents served by /api/examples; default the repository's agents/examples. */
+  examplesDir?: string;
 }
 
 export const HUB_OPTIONS = Symbol('HUB_OPTIONS');

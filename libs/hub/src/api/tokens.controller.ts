@@ -1,0 +1,78 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UseFilters } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { ApiToken } from '@wirehook/storage';
+import { Caller, RequireRole } from '../auth/auth.decorators';
+import { HUB_OPTIONS, type HubOptions } from '../hub-options';
+import { StorageErrorFilter } from './api-error.filter';
+import { CreatedTokenView, CreateTokenBody, TokenView } from './dto/tokens.dto';
+
+/** API tokens: admin only, except `GET /api/tokens/me` (any role: who am I). */
+@ApiTags('tokens')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse()
+@ApiForbiddenResponse({ description: 'Needs role admin.' })
+@RequireRole('admin')
+@UseFilters(StorageErrorFilter)
+@Controller('api/tokens')
+export class TokensController {
+  constructor(@Inject(HUB_OPTIONS) private readonly options: HubOptions) {}
+
+  @Get('me')
+  @RequireRole('viewer')
+  @ApiOperation({ summary: 'The token this request was made with (name and role).' })
+  @ApiOkResponse({ type: TokenView })
+  async me(@Caller() caller: ApiToken): Promise<TokenView> {
+    // The stored row, not the verified one: TokenStore.verify() does not read createdAt back reliably.
+    const stored = (await this.options.database.tokens.list()).find((t) => t.id === caller.id);
+    return tokenView(stored ?? caller);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Every token, revoked ones included (never the secrets).' })
+  @ApiOkResponse({ type: [TokenView] })
+  async list(): Promise<TokenView[]> {
+    return (await this.options.database.tokens.list()).map(tokenView);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Creates a token; the secret is in this answer only.' })
+  @ApiCreatedResponse({ type: CreatedTokenView })
+  async create(@Body() body: CreateTokenBody): Promise<CreatedTokenView> {
+    const created = await this.options.database.tokens.create({ name: body.name, role: body.role });
+    return { token: tokenView(created.token), secret: created.secret };
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revokes a token for good (it stays listed, with revokedAt).' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse()
+  async revoke(@Param('id') id: string): Promise<void> {
+    await this.options.database.tokens.revoke(id);
+  }
+}
+
+function tokenView(token: ApiToken): TokenView {
+  return {
+    id: token.id,
+    name: token.name,
+    role: token.role,
+    createdAt: isoOrNull(token.createdAt) ?? '',
+    lastUsedAt: isoOrNull(token.lastUsedAt),
+    revokedAt: isoOrNull(token.revokedAt),
+  };
+}
+
+function isoOrNull(date: Date | null): string | null {
+  return date && !Number.isNaN(date.getTime()) ? date.toISOString() : null;
+}
