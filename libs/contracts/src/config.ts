@@ -8,6 +8,19 @@ import { z } from 'zod';
 
 const port = z.number().int().min(0).max(65535);
 
+/** A JavaScript regular expression, checked when the configuration is loaded. */
+const podNamePattern = z.string().min(1).refine(
+  (pattern) => {
+    try {
+      new RegExp(pattern);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid regular expression' },
+);
+
 const limitsSchema = z
   .strictObject({
     /** CPU time one hook call (one batch) may take, in ms. */
@@ -36,6 +49,8 @@ export const configSchema = z.strictObject({
       port: port.default(8898),
       /** URL workers and the CLI use to reach the hub API. */
       url: z.url().optional(),
+      /** Folder of pcap/pcapng files the dashboard's dry run replays; default: the worker's bundled captures (libs/worker/assets). */
+      capturesDir: z.string().min(1).optional(),
     })
     .prefault({}),
   nats: z
@@ -113,7 +128,7 @@ export const configSchema = z.strictObject({
     .prefault({}),
   kubernetes: z
     .strictObject({
-      /** Use the Kubernetes API (ConfigMap mirror of agents; pod watch comes with its own keys). */
+      /** Use the Kubernetes API: ConfigMap mirror of agents, pod watch (`onPodEvent`), workload names on items. */
       enabled: z.boolean().default(false),
       /** kubeconfig file; default: in-cluster service account, else ~/.kube/config ($KUBECONFIG). */
       kubeconfig: z.string().min(1).optional(),
@@ -121,6 +136,27 @@ export const configSchema = z.strictObject({
       namespace: z.string().min(1).default('default'),
       /** ConfigMap that mirrors the active agents. */
       configMap: z.string().min(1).default('wirehook-config-map'),
+      /** Namespaces whose pods, services and endpoint slices are watched; empty = every namespace. */
+      targetNamespaces: z.array(z.string().min(1)).default([]),
+      pods: z
+        .strictObject({
+          /**
+           * Watch pods (hub: `onPodEvent`, `hub.targeted()`) and, on workers, pods, services and endpoint
+           * slices for the workload names on items.
+           */
+          watch: z.boolean().default(true),
+          /** Pod name patterns (regular expressions, unanchored); a pod must match one to be targeted. Empty = every pod. */
+          include: z.array(podNamePattern).default([]),
+          /** Pod name patterns that exclude a pod: no `onPodEvent`, listed in `hub.targeted().excluded`. */
+          exclude: z.array(podNamePattern).default([]),
+        })
+        .prefault({}),
+      networkPolicy: z
+        .strictObject({
+          /** Let agents call `hub.blockPod` / `hub.unblockPod` (deny-all NetworkPolicies; needs RBAC on networkpolicies and pods patch). */
+          enabled: z.boolean().default(false),
+        })
+        .prefault({}),
     })
     .prefault({}),
   logging: z

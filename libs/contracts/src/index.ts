@@ -4,3 +4,4 @@ export * from './subjects';
 export * from './messages';
 export * from './config';
 export * from './subject-catalog';
+export * from './agent-title';

@@ -43,6 +43,25 @@ export interface PodEventMessage extends Versioned {
   change: PodChange;
 }
 
+/** Question on `wirehook.pods.policy`: an agent's `hub.blockPod` / `hub.unblockPod`, asked from a worker. */
+export interface PodPolicyRequest extends Versioned {
+  action: 'block' | 'unblock';
+  /** The pod's name and namespace. */
+  name: string;
+  namespace: string;
+  /** Node and agent that called the helper (named in the audit log). */
+  from: { node: string; agent: string };
+}
+
+/** The hub's answer: the NetworkPolicy created or removed, or why nothing was done. */
+export interface PodPolicyReply extends Versioned {
+  ok: boolean;
+  /** Name of the NetworkPolicy (in the pod's namespace). */
+  policy?: string;
+  /** Set when ok is false: refused (not enabled), pod not found, or the API server's error. */
+  error?: string;
+}
+
 export interface AgentDefinition {
   id: string;
   title: string;
@@ -85,8 +104,11 @@ export interface LogEntry extends Versioned {
   /** Agent title, or '' for runtime messages not tied to an agent. */
   agent: string;
   level: LogLevel;
-  /** What produced it: an agent's console, a hook error, a limit, a job. */
-  source: 'console' | 'hook-error' | 'limit' | 'job' | 'load' | 'runtime';
+  /**
+   * What produced it: an agent's console, a hook error, a limit, a job; `audit` records an action an
+   * agent took on the cluster (`hub.blockPod`), with the agent in `agent`.
+   */
+  source: 'console' | 'hook-error' | 'limit' | 'job' | 'load' | 'runtime' | 'audit';
   message: string;
 }
 

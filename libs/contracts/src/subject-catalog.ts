@@ -107,6 +107,19 @@ export const SUBJECT_CATALOG: SubjectSpec[] = [
     },
   },
   {
+    id: 'podPolicy',
+    address: 'wirehook.pods.policy',
+    parameters: {},
+    from: 'worker (an agent calling hub.blockPod or hub.unblockPod)',
+    to: 'hub (one replica, queue group wirehook-hub)',
+    delivery: 'request/reply',
+    payload: 'PodPolicyRequest',
+    reply: 'PodPolicyReply',
+    description:
+      'Creates (block) or removes (unblock) the deny-all NetworkPolicy that selects exactly one pod; refused unless kubernetes.networkPolicy.enabled. The hub writes an audit log entry naming the agent.',
+    example: { v: 1, action: 'block', name: 'users-7d9f', namespace: 'shop', from: { node: 'node-1', agent: 'Block scanners' } },
+  },
+  {
     id: 'scriptsChanged',
     address: 'wirehook.scripts.changed',
     parameters: {},

@@ -25,6 +25,8 @@ export const Subjects = {
   /** hub → every worker and the hub runtime (`onPodEvent`). */
   podEvents: (namespace: string) => `${ROOT}.pods.events.${subjectToken(namespace)}`,
   podEventsAll: `${ROOT}.pods.events.>`,
+  /** worker → hub (request/reply, one hub replica): an agent's hub.blockPod / hub.unblockPod. */
+  podPolicy: `${ROOT}.pods.policy`,
   /** hub → every worker: the set of active agents changed. */
   scriptsChanged: `${ROOT}.scripts.changed`,
   /** worker → hub (request/reply): the current set of active agents, asked at worker start. */

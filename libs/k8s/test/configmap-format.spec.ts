@@ -1,5 +1,5 @@
 // Keys from titles, the index text, and reading agents from ConfigMap data.
-import { agentsFromConfigMapData, agentTitleOf, assignKeys, candidateKeys, fileStemOf, formatIndex, INDEX_KEY, mirrorData, parseIndex, sha256Of } from '../src';
+import { agentsFromConfigMapData, assignKeys, candidateKeys, fileStemOf, formatIndex, INDEX_KEY, mirrorData, parseIndex, sha256Of } from '../src';
 
 test('file stems are lower-case ConfigMap-safe names of the title', () => {
   expect(fileStemOf('Slack on 5xx')).toBe('slack-on-5xx');
@@ -31,12 +31,6 @@ test('the index is stable text and reads back', () => {
   expect(text.indexOf('"a.js"')).toBeLessThan(text.indexOf('"b.js"'));
   expect(parseIndex(text)).toEqual({ entries: new Map([['a.js', entries.get('a.js')], ['b.js', entries.get('b.js')]]) });
   expect(parseIndex('{"format":1,"agents":{"x.js":{"id":1}}}').problem).toContain('"x.js"');
-});
-
-test('the title of a new key is its first comment line, else its file name', () => {
-  expect(agentTitleOf('// Slack on 5xx\nvar a;', 'x.js')).toBe('Slack on 5xx');
-  expect(agentTitleOf('/*\n * Block title\n */\nvar a;', 'x.js')).toBe('Block title');
-  expect(agentTitleOf('var a;', 'my-agent.js')).toBe('my-agent');
 });
 
 test('mirror data holds only active agents, and agentsFromConfigMapData reads them back', () => {

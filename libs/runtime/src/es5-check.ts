@@ -105,25 +105,5 @@ function laterMessage(node: Record<string, unknown> & { type: string }): string 
   return LATER_SYNTAX[node.type];
 }
 
-/**
- * The agent's title: the text of its first comment line (`// Slack on 5xx` → "Slack on 5xx"),
- * else the file name without `.js`.
- */
-export function agentTitle(source: string, fileName: string): string {
-  const fallback = fileName.replace(/^.*[\\/]/, '').replace(/\.js$/i, '');
-  const text = source.replace(/^\uFEFF/, '').trimStart();
-  let title = '';
-  if (text.startsWith('//')) {
-    title = text.slice(2).split(/\r?\n/, 1)[0];
-  } else if (text.startsWith('/*')) {
-    const end = text.indexOf('*/');
-    const block = text.slice(2, end === -1 ? undefined : end);
-    const line = block
-      .split(/\r?\n/)
-      .map((l) => l.replace(/^\s*\*+/, '').trim())
-      .find((l) => l.length > 0);
-    title = line ?? '';
-  }
-  title = title.replace(/^\/+/, '').trim();
-  return title.length > 0 ? title : fallback;
-}
+/** The title rule lives in contracts so every layer shares it. */
+export { agentTitle } from '@wirehook/contracts';

@@ -157,6 +157,10 @@ describe.each(backends)('flows, plugins, settings and tokens on $name', (backend
       const verified = await db.tokens.verify(secret);
       expect(verified).toMatchObject({ id: token.id, role: 'editor' });
       expect(verified?.lastUsedAt).not.toBeNull();
+      // Real dates on both backends (the raw RETURNING row is mapped by hand).
+      expect(Number.isNaN(verified?.createdAt.getTime())).toBe(false);
+      expect(verified?.createdAt.getTime()).toBe(token.createdAt.getTime());
+      expect(Number.isNaN(verified?.lastUsedAt?.getTime())).toBe(false);
       expect(await db.tokens.verify(secret.slice(0, -1) + (secret.endsWith('A') ? 'B' : 'A'))).toBeUndefined();
       expect(await db.tokens.verify('not a token')).toBeUndefined();
 

@@ -31,10 +31,8 @@ export class TokensController {
   @RequireRole('viewer')
   @ApiOperation({ summary: 'The token this request was made with (name and role).' })
   @ApiOkResponse({ type: TokenView })
-  async me(@Caller() caller: ApiToken): Promise<TokenView> {
-    // The stored row, not the verified one: TokenStore.verify() does not read createdAt back reliably.
-    const stored = (await this.options.database.tokens.list()).find((t) => t.id === caller.id);
-    return tokenView(stored ?? caller);
+  me(@Caller() caller: ApiToken): TokenView {
+    return tokenView(caller);
   }
 
   @Get()
@@ -67,12 +65,8 @@ function tokenView(token: ApiToken): TokenView {
     id: token.id,
     name: token.name,
     role: token.role,
-    createdAt: isoOrNull(token.createdAt) ?? '',
-    lastUsedAt: isoOrNull(token.lastUsedAt),
-    revokedAt: isoOrNull(token.revokedAt),
+    createdAt: token.createdAt.toISOString(),
+    lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
+    revokedAt: token.revokedAt?.toISOString() ?? null,
   };
-}
-
-function isoOrNull(date: Date | null): string | null {
-  return date && !Number.isNaN(date.getTime()) ? date.toISOString() : null;
 }

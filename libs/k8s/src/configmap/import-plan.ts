@@ -2,7 +2,7 @@
 // (what Wirehook last wrote) and the agents in the store — a pure function, so every rule of
 // libs/k8s/README.md is visible in one place and testable without a cluster.
 import type { MirroredAgent } from '../mirrored-agent-store';
-import { agentTitleOf } from './agent-title';
+import { agentTitle } from '@wirehook/contracts';
 import { agentSources, INDEX_KEY, parseIndex, sha256Of, type IndexEntry } from './configmap-format';
 
 export type AgentImport =
@@ -93,7 +93,7 @@ export function planImport({ agents, data, checkSource }: PlanInput): ImportPlan
       planEditedKey(plan, key, source, entry, byId.get(entry.id), checkSource);
       continue;
     }
-    const title = agentTitleOf(source, key);
+    const title = agentTitle(source, key);
     const existing = byTitle.get(title);
     const refuse = (reason: RefusalReason, message: string): void => {
       plan.refusals.push({ key, reason, message, title, agentId: existing?.id, configMapSource: source });

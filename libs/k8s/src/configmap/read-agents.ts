@@ -1,7 +1,7 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { AgentDefinition } from '@wirehook/contracts';
 import { describeKubeError, httpStatusOf } from '../kube/kube-errors';
-import { agentTitleOf } from './agent-title';
+import { agentTitle } from '@wirehook/contracts';
 import { agentSources, DEFAULT_CONFIG_MAP_NAME, INDEX_KEY, parseIndex, sha256Of } from './configmap-format';
 
 /** The agents ConfigMap could not be read (absent, forbidden, API server unreachable). */
@@ -50,7 +50,7 @@ export function agentsFromConfigMapData(data: Readonly<Record<string, string>>):
     if (entry) {
       indexed.push({ id: entry.id, title: entry.title, source, revision: sha256Of(source) === entry.sha256 ? entry.revision : 0 });
     } else {
-      added.push({ id: `configmap:${key}`, title: agentTitleOf(source, key), source, revision: 0 });
+      added.push({ id: `configmap:${key}`, title: agentTitle(source, key), source, revision: 0 });
     }
   }
   const byTitle = new Map<string, AgentDefinition>();

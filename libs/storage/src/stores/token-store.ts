@@ -60,7 +60,7 @@ export class TokenStore {
       .update(ApiTokenEntity)
       .set({ lastUsedAt: new Date() })
       .where('"token_hash" = :hash AND "revoked_at" IS NULL', { hash: hashSecret(secret) })
-      .returning(['id', 'name', 'role', 'created_at', 'last_used_at', 'revoked_at'])
+      .returning('*')
       .execute();
     const rows = result.raw as Array<Record<string, unknown>>;
     if (rows.length === 0) return undefined;
