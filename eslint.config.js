@@ -18,11 +18,13 @@ const allowed = {
   'layer:flow': tags(['contracts', 'plugin-sdk']),
   'layer:bus': tags(['contracts']),
   'layer:k8s': tags(['contracts']),
+  // The process's own log and signal handling, for every entry point.
+  'layer:process': [],
   // Test helpers (real servers, fixture paths) for other projects' tests.
   'layer:testing': tags(['contracts']),
   // Node features (hub, worker) compose the libraries.
-  'layer:node': tags(libs),
-  'type:app': tags([...libs, 'node']),
+  'layer:node': tags([...libs, 'process']),
+  'type:app': tags([...libs, 'node', 'process']),
   // Plugins see nothing of ours but the plugin SDK.
   'type:plugin': tags(['plugin-sdk']),
 };

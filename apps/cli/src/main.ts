@@ -7,7 +7,7 @@ import { registerWorkerCommand } from './commands/worker';
 import { registerReplayCommand } from './commands/replay';
 import { registerTailCommand } from './commands/tail';
 import { registerScriptsCommand } from './commands/scripts';
-import { WIREHOOK_VERSION } from './version';
+import { WIREHOOK_VERSION } from '@wirehook/process';
 
 export function buildProgram(): Command {
   const program = new Command('wirehook')

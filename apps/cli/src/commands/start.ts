@@ -5,9 +5,8 @@ import { startHub } from '@wirehook/hub';
 import { openDatabase } from '@wirehook/storage';
 import { startWorker } from '@wirehook/worker';
 import { addConfigOptions, configFromFlags, type ConfigFlags } from '../config-options';
-import { createProcessLogger } from '../logger';
-import { onShutdownSignal } from '../shutdown';
-import { WIREHOOK_VERSION } from '../version';
+import { createProcessLogger, onShutdownSignal } from '@wirehook/process';
+import { WIREHOOK_VERSION } from '@wirehook/process';
 
 /** `wirehook start`: hub and one worker in one process on embedded defaults. */
 export function registerStartCommand(program: Command): void {

@@ -1,0 +1,3 @@
+export * from './process-logger';
+export * from './shutdown-signal';
+export * from './product-version';
