@@ -85,7 +85,7 @@ export class NatsBus implements Bus {
   }
 
   publishJson(subject: string, json: string, options: PublishOptions = {}): void {
-    const message: HeldMessage = { subject, data: encoder.encode(json), msgId: options.msgId, at: Date.now() };
+    const message: HeldMessage = { subject, data: Buffer.from(json), msgId: options.msgId, at: Date.now() };
     if (this.disconnected) {
       if (this.outage.hold(message)) this.counters.buffered++;
       else this.counters.dropped++;
