@@ -76,7 +76,7 @@ describe('two workers and a hub over NATS', () => {
     for (const [node, file] of Object.entries(captures)) {
       processes.push(
         new WirehookProcess(
-          ['worker', '--set', `tap.pcap=${file}`, '--set', 'tap.loop=false', '--set', 'tap.speed=0', '--set', `database.dataDir=${join(workDir, node)}`],
+          ['worker', '--set', 'worker.metricsPort=0', '--set', `tap.pcap=${file}`, '--set', 'tap.loop=false', '--set', 'tap.speed=0', '--set', `database.dataDir=${join(workDir, node)}`],
           { cwd: workDir, env: { ...env, NODE_NAME: node } },
         ),
       );

@@ -43,7 +43,8 @@ describe('hub and worker as separate processes (npm run hub / npm run worker)', 
     const cronEverySecond = 'scripting.env.PACKET_REPORT_CRON=* * * * * *';
 
     // Worker first: it must wait for the hub to list the agents.
-    worker = new WirehookProcess(['worker', '--set', `tap.pcap=${sharedPcap('http-mixed.pcap')}`, '--set', cronEverySecond, '--set', `database.dataDir=${join(workDir, 'worker-data')}`], {
+    const metricsPort = await freePort();
+    worker = new WirehookProcess(['worker', '--set', `worker.metricsPort=${metricsPort}`, '--set', `tap.pcap=${sharedPcap('http-mixed.pcap')}`, '--set', cronEverySecond, '--set', `database.dataDir=${join(workDir, 'worker-data')}`], {
       cwd: workDir,
       env: { ...env, NODE_NAME: 'node-a' },
     });
@@ -59,6 +60,10 @@ describe('hub and worker as separate processes (npm run hub / npm run worker)', 
       const workers = await getJson<Array<{ node: string }>>(`http://127.0.0.1:${port}/api/workers`, token);
       expect(workers.map((w) => w.node)).toEqual(['node-a']);
     }, 15_000);
+
+    // The worker's own /metrics: the runtime's per-agent counters.
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(metrics).toMatch(/wirehook_agent_events_total\{agent="Packet counter[^"]*",hook="onPacketCaptured"\} [1-9]/);
 
     expect(await worker.stop('SIGTERM')).toBe(0);
     expect(await hub.stop('SIGINT')).toBe(0);

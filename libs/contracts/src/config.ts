@@ -53,6 +53,13 @@ export const configSchema = z.strictObject({
       capturesDir: z.string().min(1).optional(),
     })
     .prefault({}),
+  worker: z
+    .strictObject({
+      /** A worker process (not all-in-one, where the hub serves it) exposes `/metrics` here; 0 = off. */
+      metricsPort: port.default(9469),
+      metricsHost: z.string().min(1).default('127.0.0.1'),
+    })
+    .prefault({}),
   nats: z
     .strictObject({
       /** When unset, hub and worker run in one process on an in-process bus. */
@@ -124,6 +131,19 @@ export const configSchema = z.strictObject({
       limits: limitsSchema,
       /** Agents' console output goes to stdout too (all-in-one). */
       consoleToStdout: z.boolean().default(true),
+    })
+    .prefault({}),
+  plugins: z
+    .strictObject({
+      /**
+       * Folder of installed plugin packages (`packages/<name>@<version>`): the hub unpacks into it,
+       * every node loads from it, so hub and workers must share it. Default `<database.dataDir>/plugins`.
+       */
+      dir: z.string().min(1).optional(),
+      /** Let the hub run `npm install` for dependencies a plugin neither bundles nor finds on the host (needs the registry). */
+      installDependencies: z.boolean().default(false),
+      /** Longest wait of an agent for one helper call, in ms (the runtime also caps it at the hook and job budgets). */
+      callTimeoutMs: z.number().int().positive().default(5000),
     })
     .prefault({}),
   kubernetes: z

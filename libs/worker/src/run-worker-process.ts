@@ -3,6 +3,7 @@ import { createBus } from '@wirehook/bus';
 import type { WirehookConfig } from '@wirehook/contracts';
 import { createProcessLogger, onShutdownSignal } from '@wirehook/process';
 import { startWorker } from './start-worker';
+import { startMetricsServer } from './status/metrics-server';
 
 /**
  * A worker as its own process (`wirehook worker`, the worker image, one per node): capture,
@@ -23,8 +24,14 @@ export async function runWorkerProcess(config: WirehookConfig, version: string):
     onStatus: (status) => logger.info(`NATS ${status}`),
   });
   const worker = await startWorker({ config, bus, metrics, logger, version });
-  logger.info(`worker ${config.node.name} running: capture ${worker.captureDescription}; bus ${bus.description}`);
+  const { metricsHost, metricsPort } = config.worker;
+  const metricsServer = metricsPort > 0 ? await startMetricsServer(metrics, metricsHost, metricsPort) : undefined;
+  logger.info(
+    `worker ${config.node.name} running: capture ${worker.captureDescription}; bus ${bus.description}` +
+      (metricsServer ? `; metrics ${metricsServer.url}/metrics` : ''),
+  );
   await onShutdownSignal(logger, async () => {
+    await metricsServer?.close();
     await worker.close();
     await bus.close();
   });
