@@ -30,7 +30,7 @@ export class WirehookProcess {
       const cleanup = (): void => {
         clearTimeout(timer);
         this.child.stdout?.off('data', check);
-        this.child.off('exit', onExit);
+        this.child.off('close', onExit);
       };
       const check = (): void => {
         const match = this.stdout.match(pattern);
@@ -43,10 +43,14 @@ export class WirehookProcess {
         cleanup();
         reject(new Error(`${why} waiting for ${pattern}\n--- stdout:\n${this.stdout}\n--- stderr:\n${this.stderr}`));
       };
-      const onExit = (code: number | null): void => fail(`process exited with ${code}`);
+      // 'close' comes after the output pipes are drained, so the last lines are checked first.
+      const onExit = (code: number | null): void => {
+        check();
+        if (!this.stdout.match(pattern)) fail(`process exited with ${code}`);
+      };
       const timer = setTimeout(() => fail(`timeout after ${timeoutMs} ms`), timeoutMs);
       this.child.stdout?.on('data', check);
-      this.child.once('exit', onExit);
+      this.child.once('close', onExit);
       check();
     });
   }
