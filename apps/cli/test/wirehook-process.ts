@@ -65,6 +65,11 @@ export class WirehookProcess {
     return direct.flatMap((p) => [p, ...this.descendants(p)]);
   }
 
+  /** Resolves with the exit code once the process ends by itself. */
+  exitCode(): Promise<number | null> {
+    return this.exited;
+  }
+
   /** Sends the signal and resolves with the exit code. */
   async stop(signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {
     if (this.child.exitCode === null) this.child.kill(signal);
