@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, freePort, repoRoot } from '@wirehook/testing';
@@ -53,6 +53,13 @@ describe('all-in-one process (wirehook start)', () => {
       expect(workers).toEqual([expect.objectContaining({ node: 'local', agentsLoaded: 1 })]);
       expect(workers[0].packets).toBeGreaterThan(0);
     }, 15_000);
+
+    // scripting.watchScripts: a new file is checked, stored and loaded on every node; a bad one is refused with file:line:column.
+    writeFileSync(join(agentsDir, 'bad.js'), '// Bad\nvar ok = 1;\nlet broken = 2;\n');
+    await wirehook.waitFor(/ERROR agent file refused: \S*bad\.js:3:1 /, 20_000);
+    writeFileSync(join(agentsDir, 'hello.js'), '// Hello\njobs.schedule("hello", "*/2 * * * * *", function () { console.log("hello from " + utils.nodeName()); });\n');
+    await wirehook.waitFor(/\[local\] \[Hello\] hello from local/, 20_000);
+    await wirehook.waitFor(/\[hub\] \[Hello\] hello from hub/, 20_000);
 
     const spawned = wirehook.descendants();
     const code = await wirehook.stop('SIGINT');
