@@ -81,11 +81,48 @@ export type ScriptsCurrentRequest = Record<string, never>;
 export interface PluginRef {
   name: string;
   version: string;
+  /** The plugin's stored settings (may hold credentials: the bus is trusted). Absent: none. */
+  settings?: Record<string, unknown>;
 }
 
 export interface PluginsChangedMessage extends Versioned {
   /** The complete set of installed, enabled plugins. */
   plugins: PluginRef[];
+}
+
+/** A starting node's question on `wirehook.plugins.current`; the answer is a PluginsChangedMessage. */
+export type PluginsCurrentRequest = Record<string, never>;
+
+/** Question on `wirehook.plugins.<node>.stats`: carries nothing but the version. */
+export type PluginStatsRequest = Versioned;
+
+/** Delivery counters of helper calls (since the node started). */
+export interface PluginDeliveryCounters {
+  /** Calls that succeeded. */
+  sent: number;
+  /** Calls that ended in an error (after any retries), including arguments that did not validate. */
+  failed: number;
+  /** Retries made. */
+  retried: number;
+  /** Calls refused because the delivery queue was full. */
+  dropped: number;
+}
+
+/** One plugin on one node: load state, queue depth and counters, in total and per agent. */
+export interface PluginNodeStats extends PluginDeliveryCounters {
+  plugin: string;
+  version: string;
+  state: 'loaded' | 'failed';
+  /** Why it was refused on this node. */
+  error?: string;
+  queued: number;
+  inFlight: number;
+  agents: Array<PluginDeliveryCounters & { agentId: string; agent: string; queued: number; inFlight: number }>;
+}
+
+export interface PluginStatsReply extends Versioned {
+  node: string;
+  plugins: PluginNodeStats[];
 }
 
 /** Log levels, least severe first. */

@@ -33,6 +33,10 @@ export const Subjects = {
   scriptsCurrent: `${ROOT}.scripts.current`,
   /** hub → every worker: the set of installed plugins changed. */
   pluginsChanged: `${ROOT}.plugins.changed`,
+  /** node → hub (request/reply): the installed plugins, asked at start. */
+  pluginsCurrent: `${ROOT}.plugins.current`,
+  /** hub → one node (request/reply): that node's plugin load state and delivery counters. */
+  pluginStats: (node: string) => `${ROOT}.plugins.${subjectToken(node)}.stats`,
   /** any node → hub log store: agent console output and runtime reports. */
   logs: (node: string) => `${ROOT}.logs.${subjectToken(node)}`,
   logsAll: `${ROOT}.logs.>`,

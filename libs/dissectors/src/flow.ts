@@ -25,7 +25,8 @@ export interface EndpointIdentity {
   pod?: string;
 }
 
-export type EndpointResolver = (ip: string) => EndpointIdentity | undefined;
+/** `port` (as items carry it, a string) lets an index tell apart workloads sharing an IP (host-network pods). */
+export type EndpointResolver = (ip: string, port: string) => EndpointIdentity | undefined;
 
 /** Identity shared by every item of one connection or UDP flow. */
 export interface ItemSource {
@@ -94,7 +95,7 @@ export class Flow {
 
   private endpoint(ip: string, port: string): ItemEndpoint {
     const resolve = this.source.resolveEndpoint;
-    const identity = resolve === undefined ? undefined : resolve(ip);
+    const identity = resolve === undefined ? undefined : resolve(ip, port);
     if (identity === undefined) return { ip, port, name: '', namespace: '' };
     const out: ItemEndpoint = { ip, port, name: identity.name, namespace: identity.namespace };
     if (identity.pod !== undefined) out.pod = identity.pod;

@@ -708,6 +708,25 @@ export class AgentRuntime {
               throw new Error(`unknown pcap operation ${op}`);
           }
         }),
+      hubCall: (op, argsJson) =>
+        guard(async () => {
+          const [name, namespace] = JSON.parse(argsJson) as [string, string];
+          const call = op === 'blockPod' ? host.blockPod : op === 'unblockPod' ? host.unblockPod : undefined;
+          if (op !== 'blockPod' && op !== 'unblockPod') throw new Error(`unknown hub operation ${op}`);
+          if (!call) throw new Error(`not available on node "${host.nodeName}" (no Kubernetes connection)`);
+          // Bounded like a vendor helper: the agent's isolate waits, capture and other agents go on.
+          const timeoutMs = Math.min(host.helpers?.timeoutMs ?? 5000, host.limits.hookCpuMs, host.limits.jobCpuMs);
+          let timer: NodeJS.Timeout | undefined;
+          const timeout = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms (the hub may still complete it)`)), timeoutMs);
+          });
+          try {
+            await Promise.race([call.call(host, name, namespace, slot.title), timeout]);
+            return null;
+          } finally {
+            clearTimeout(timer);
+          }
+        }),
       vendorCall: (name, argsJson) =>
         guard(async () => {
           const helper = this.vendorHelpers()[name];

@@ -53,6 +53,13 @@ export interface RuntimeHost {
   log(entry: LogEntry): void;
   hubAction(action: string, object: unknown, agentTitle: string): void;
   targeted(): { targets: unknown[]; excluded: unknown[] };
+  /**
+   * hub.blockPod(name, namespace) / hub.unblockPod(name, namespace): create / remove the deny-all
+   * NetworkPolicy of one pod. The agent waits for the answer; a rejection is thrown in the agent
+   * (refused when not enabled, no such pod…). Absent: the helpers throw "not available".
+   */
+  blockPod?(name: string, namespace: string, agentTitle: string): Promise<void>;
+  unblockPod?(name: string, namespace: string, agentTitle: string): Promise<void>;
   pcap?: PcapProvider;
   /** prometheus.metric and the runtime's own per-agent counters register here. */
   metrics?: Registry;

@@ -4,3 +4,4 @@ export * from './nats-server';
 export * from './postgres';
 export * from './eventually';
 export * from './kube-api-server';
+export * from './kube-pods';

@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { JobsController } from './events/jobs.controller';
 import { WorkerEventsController } from './events/worker-events.controller';
+import { WorkerKubernetesService } from './kubernetes/worker-kubernetes.service';
+import { WorkerPluginHost } from './plugins/worker-plugin-host.service';
 import { RecordingService } from './recording/recording.service';
 import { WorkerRuntimeService } from './runtime/worker-runtime.service';
 import { HeartbeatService } from './status/heartbeat.service';
@@ -13,7 +15,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       controllers: [WorkerEventsController, JobsController],
-      providers: [{ provide: WORKER_OPTIONS, useValue: options }, RecordingService, WorkerRuntimeService, TrafficService, HeartbeatService],
+      providers: [{ provide: WORKER_OPTIONS, useValue: options }, RecordingService, WorkerKubernetesService, WorkerPluginHost, WorkerRuntimeService, TrafficService, HeartbeatService],
     };
   }
 }

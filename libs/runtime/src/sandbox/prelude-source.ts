@@ -309,8 +309,15 @@ export const PRELUDE_SOURCE = `(function (host, configJson) {
       if (json.length > MAX_ACTION) throw new ErrorCtor('hub.action: object is ' + json.length + ' characters of JSON; the most is ' + MAX_ACTION);
       host.hubAction(action, json);
     },
-    targeted: function () { return unwrap(host.targeted(), 'hub.targeted'); }
+    targeted: function () { return unwrap(host.targeted(), 'hub.targeted'); },
+    blockPod: function (name, namespace) { podPolicy('blockPod', name, namespace); },
+    unblockPod: function (name, namespace) { podPolicy('unblockPod', name, namespace); }
   });
+  function podPolicy(op, name, namespace) {
+    if (typeof name !== 'string' || name === '') throw new TypeErrorCtor('hub.' + op + ': name must be a non-empty string');
+    if (typeof namespace !== 'string' || namespace === '') throw new TypeErrorCtor('hub.' + op + ': namespace must be a non-empty string');
+    asyncCall(host.hubCall, op, [name, namespace], 'hub.' + op);
+  }
   define('utils', {
     nodeName: function () { return config.nodeName; },
     json2Yaml: function (jsonText) {

@@ -16,6 +16,7 @@ export interface SandboxCallbacks {
   fileOp(op: string, argsJson: string): Promise<string>;
   pcapOp(op: string, argsJson: string): Promise<string>;
   vendorCall(name: string, argsJson: string): Promise<string>;
+  hubCall(op: string, argsJson: string): Promise<string>;
 }
 
 export interface SandboxOptions {
@@ -121,6 +122,7 @@ export class AgentSandbox {
       fileOp: new ivm.Reference((...a: Parameters<SandboxCallbacks['fileOp']>) => cb.fileOp(...a)),
       pcapOp: new ivm.Reference((...a: Parameters<SandboxCallbacks['pcapOp']>) => cb.pcapOp(...a)),
       vendorCall: new ivm.Reference((...a: Parameters<SandboxCallbacks['vendorCall']>) => cb.vendorCall(...a)),
+      hubCall: new ivm.Reference((...a: Parameters<SandboxCallbacks['hubCall']>) => cb.hubCall(...a)),
     };
     const config = JSON.stringify({
       fileName: this.options.fileName,
@@ -133,10 +135,11 @@ export class AgentSandbox {
     const prelude = (await preludeScript.run(this.context, { reference: true, release: true })) as ivm.Reference<(...args: unknown[]) => unknown>;
     // Each callback crosses as a plain function in the isolate; the object holding them is built inside.
     const holder = await this.context.evalClosure(
-      'return { console: $0, jobSchedule: $1, jobRemove: $2, jobRan: $3, scheduler: $4, hubAction: $5, targeted: $6, json2Yaml: $7, kflCompile: $8, fileOp: $9, pcapOp: $10, vendorCall: $11 };',
+      'return { console: $0, jobSchedule: $1, jobRemove: $2, jobRan: $3, scheduler: $4, hubAction: $5, targeted: $6, json2Yaml: $7, kflCompile: $8, fileOp: $9, pcapOp: $10, vendorCall: $11, hubCall: $12 };',
       [
         hostObject.console, hostObject.jobSchedule, hostObject.jobRemove, hostObject.jobRan, hostObject.scheduler,
         hostObject.hubAction, hostObject.targeted, hostObject.json2Yaml, hostObject.kflCompile, hostObject.fileOp, hostObject.pcapOp, hostObject.vendorCall,
+        hostObject.hubCall,
       ],
       { result: { reference: true } },
     );

@@ -1,8 +1,10 @@
 import { join, resolve } from 'node:path';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { SCHEMA_VERSION, Subjects, type HubActionMessage, type LogEntry, type ScriptsChangedMessage } from '@wirehook/contracts';
+import { SCHEMA_VERSION, Subjects, type AgentDefinition, type HubActionMessage, type LogEntry, type ScriptsChangedMessage } from '@wirehook/contracts';
 import { loadKubeConfig, readAgentsFromConfigMap } from '@wirehook/k8s';
 import { AgentRuntime } from '@wirehook/runtime';
+import { WorkerKubernetesService } from '../kubernetes/worker-kubernetes.service';
+import { WorkerPluginHost } from '../plugins/worker-plugin-host.service';
 import { RecordingService } from '../recording/recording.service';
 import { WORKER_OPTIONS, workerNodeName, type WorkerOptions } from '../worker-options';
 
@@ -14,6 +16,8 @@ export class WorkerRuntimeService implements OnApplicationBootstrap, OnModuleDes
   readonly runtime: AgentRuntime;
   private readonly node: string;
   private syncing: Promise<unknown> = Promise.resolve();
+  /** The set last applied, so agents can be reloaded when a plugin adds a helper they call. */
+  private agents: AgentDefinition[] = [];
   /** Set once an agent set was applied, so a late start-up reply cannot undo a newer announcement. */
   private synced = false;
   private retry?: NodeJS.Timeout;
@@ -27,6 +31,8 @@ export class WorkerRuntimeService implements OnApplicationBootstrap, OnModuleDes
   constructor(
     @Inject(WORKER_OPTIONS) private readonly options: WorkerOptions,
     recording: RecordingService,
+    kubernetes: WorkerKubernetesService,
+    plugins: WorkerPluginHost,
   ) {
     const { config, bus } = options;
     this.node = workerNodeName(config);
@@ -42,8 +48,11 @@ export class WorkerRuntimeService implements OnApplicationBootstrap, OnModuleDes
         const message: HubActionMessage = { v: SCHEMA_VERSION, action, object, from: { node: this.node, agent } };
         bus.publish(Subjects.hubAction(action), message);
       },
-      targeted: () => ({ targets: [], excluded: [] }),
+      targeted: () => kubernetes.targeted(),
+      blockPod: (name, namespace, agent) => kubernetes.podPolicy('block', name, namespace, agent),
+      unblockPod: (name, namespace, agent) => kubernetes.podPolicy('unblock', name, namespace, agent),
       pcap: recording,
+      helpers: plugins.bridge,
     });
   }
 
@@ -91,7 +100,14 @@ export class WorkerRuntimeService implements OnApplicationBootstrap, OnModuleDes
     }
   }
 
+  /** Reloads the agents of the current set that `which` picks (vendor helpers are bound when an agent loads). */
+  reloadAgents(which: (agent: AgentDefinition) => boolean): Promise<unknown> {
+    this.syncing = this.syncing.then(() => Promise.all(this.agents.filter(which).map((agent) => this.runtime.load(agent).catch(() => undefined)))).catch(() => undefined);
+    return this.syncing;
+  }
+
   private sync(message: ScriptsChangedMessage): Promise<unknown> {
+    this.agents = message.agents;
     this.syncing = this.syncing
       .then(() => this.runtime.sync(message.agents))
       .catch((error: Error) => this.options.logger.error(`applying the agent set failed: ${error.message}`))

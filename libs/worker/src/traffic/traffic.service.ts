@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import { TcpReassembler, toPacketInfo, type CaptureSource, type DecodedPacket } from '@wirehook/capture';
 import { SCHEMA_VERSION, Subjects, type Item, type PacketInfo, type PacketMessage, type WorkerCounters } from '@wirehook/contracts';
 import { createDissectionPipeline, type DissectionPipeline } from '@wirehook/dissectors';
+import { WorkerKubernetesService } from '../kubernetes/worker-kubernetes.service';
 import { RecordingService } from '../recording/recording.service';
 import { WorkerRuntimeService } from '../runtime/worker-runtime.service';
 import { WORKER_OPTIONS, workerNodeName, type WorkerOptions } from '../worker-options';
@@ -44,10 +45,11 @@ export class TrafficService implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(WORKER_OPTIONS) private readonly options: WorkerOptions,
     private readonly agents: WorkerRuntimeService,
     private readonly recording: RecordingService,
+    kubernetes: WorkerKubernetesService,
   ) {
     this.node = workerNodeName(options.config);
     const runtime = agents.runtime;
-    this.dissection = createDissectionPipeline({ worker: this.node, onItem: (item) => this.onItem(item) });
+    this.dissection = createDissectionPipeline({ worker: this.node, onItem: (item) => this.onItem(item), resolveEndpoint: kubernetes.resolveEndpoint });
     this.reassembler = new TcpReassembler(this.dissection);
     this.packetsToAgents = new DeliveryBatcher({ ...BATCH, deliver: (batch) => runtime.onPacketsCaptured(batch) });
     this.itemsToAgents = new DeliveryBatcher({ ...BATCH, deliver: (json) => runtime.onItemsCaptured({ json }) });

@@ -39,6 +39,6 @@ export class LogEntryView implements LogEntry {
   @ApiProperty() node!: string;
   @ApiProperty({ description: "Agent title, or '' for runtime messages." }) agent!: string;
   @ApiProperty({ enum: LOG_LEVELS }) level!: LogLevel;
-  @ApiProperty({ enum: ['console', 'hook-error', 'limit', 'job', 'load', 'runtime'] }) source!: LogEntry['source'];
+  @ApiProperty({ enum: ['console', 'hook-error', 'limit', 'job', 'load', 'runtime', 'audit'] }) source!: LogEntry['source'];
   @ApiProperty() message!: string;
 }
