@@ -28,3 +28,4 @@ export type {
 } from './types';
 export * as kfl from './kfl';
 export { compileKfl, matchKfl, validateKfl, parseKfl, KflSyntaxError } from './kfl';
+export { applyJobsOperation, toRuntimeStats, type JobsOperation } from './runtime-control';

@@ -4,7 +4,7 @@ import { SCHEMA_VERSION, Subjects, type JobRequest, type JobsReply, type JobsSch
 import { HUB_NODE_NAME, HUB_OPTIONS, type HubOptions } from '../hub-options';
 import { HubRuntimeService } from '../runtime/hub-runtime.service';
 import { WorkerRegistry } from '../workers/worker-registry.service';
-import { applyJobsOperation, type JobsOperation } from './runtime-views';
+import { applyJobsOperation, type JobsOperation } from '@wirehook/runtime';
 
 /** Wait for list/remove/scheduler answers; a run also waits for the job itself (up to its CPU budget). */
 const REQUEST_TIMEOUT_MS = 3_000;

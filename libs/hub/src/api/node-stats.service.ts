@@ -3,7 +3,7 @@ import { SCHEMA_VERSION, Subjects, type AgentRuntimeStats, type AgentStatsReply,
 import { HUB_NODE_NAME, HUB_OPTIONS, type HubOptions } from '../hub-options';
 import { HubRuntimeService } from '../runtime/hub-runtime.service';
 import { WorkerRegistry } from '../workers/worker-registry.service';
-import { toRuntimeStats } from './runtime-views';
+import { toRuntimeStats } from '@wirehook/runtime';
 
 /** How long the agents list waits for a worker's counters; a slower worker is left out of that answer. */
 const WORKER_STATS_TIMEOUT_MS = 1_000;

@@ -1,15 +1,7 @@
 import { Controller, Inject, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Subscription } from '@wirehook/bus';
-import {
-  SCHEMA_VERSION,
-  Subjects,
-  type AgentRuntimeStats,
-  type AgentStatsReply,
-  type JobRequest,
-  type JobsReply,
-  type JobsSchedulerRequest,
-} from '@wirehook/contracts';
-import type { AgentStats } from '@wirehook/runtime';
+import { SCHEMA_VERSION, Subjects, type AgentStatsReply, type JobRequest, type JobsReply, type JobsSchedulerRequest } from '@wirehook/contracts';
+import { applyJobsOperation, toRuntimeStats } from '@wirehook/runtime';
 import { WorkerRuntimeService } from '../runtime/worker-runtime.service';
 import { WORKER_OPTIONS, workerNodeName, type WorkerOptions } from '../worker-options';
 
@@ -34,11 +26,17 @@ export class JobsController implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     const { bus } = this.options;
     const node = this.node;
+    const apply = (operation: Parameters<typeof applyJobsOperation>[2]): Promise<JobsReply> => applyJobsOperation(this.agents.runtime, node, operation);
     this.subscriptions.push(
-      bus.reply<unknown, JobsReply>(Subjects.jobsList(node), () => this.state()),
-      bus.reply<JobRequest, JobsReply>(Subjects.jobsRun(node), (request) => this.run(request)),
-      bus.reply<JobRequest, JobsReply>(Subjects.jobsRemove(node), (request) => this.remove(request)),
-      bus.reply<JobsSchedulerRequest, JobsReply>(Subjects.jobsScheduler(node), (request) => this.scheduler(request)),
+      bus.reply<unknown, JobsReply>(Subjects.jobsList(node), () => apply({ op: 'list' })),
+      bus.reply<JobRequest, JobsReply>(Subjects.jobsRun(node), (request) => apply({ op: 'run', ...checkJob(request) })),
+      bus.reply<JobRequest, JobsReply>(Subjects.jobsRemove(node), (request) => apply({ op: 'remove', ...checkJob(request) })),
+      bus.reply<JobsSchedulerRequest, JobsReply>(Subjects.jobsScheduler(node), (request) => {
+        if (request?.action !== 'start' && request?.action !== 'stop') {
+          throw new Error(`scheduler action must be "start" or "stop", got ${JSON.stringify(request?.action)}`);
+        }
+        return apply({ op: 'scheduler', action: request.action });
+      }),
       bus.reply<unknown, AgentStatsReply>(Subjects.agentStats(node), () => ({
         v: SCHEMA_VERSION,
         node,
@@ -50,51 +48,12 @@ export class JobsController implements OnApplicationBootstrap, OnModuleDestroy {
   onModuleDestroy(): void {
     for (const s of this.subscriptions.splice(0)) s.unsubscribe();
   }
-
-  private state(): JobsReply {
-    const { jobs } = this.agents.runtime;
-    return { v: SCHEMA_VERSION, node: this.node, schedulerRunning: jobs.scheduler.isRunning(), jobs: jobs.list() };
-  }
-
-  private async run(request: JobRequest): Promise<JobsReply> {
-    const missing = this.checkJob(request);
-    if (missing) return missing;
-    const run = await this.agents.runtime.jobs.run(request.agentId, request.tag);
-    return run ? { ...this.state(), run } : this.notFound(request);
-  }
-
-  private async remove(request: JobRequest): Promise<JobsReply> {
-    const missing = this.checkJob(request);
-    if (missing) return missing;
-    await this.agents.runtime.jobs.remove(request.agentId, request.tag);
-    return this.state();
-  }
-
-  private scheduler(request: JobsSchedulerRequest): JobsReply {
-    const { scheduler } = this.agents.runtime.jobs;
-    if (request?.action === 'start') scheduler.start();
-    else if (request?.action === 'stop') scheduler.stop();
-    else throw new Error(`scheduler action must be "start" or "stop", got ${JSON.stringify(request?.action)}`);
-    return this.state();
-  }
-
-  /** Checks the request (it comes over the bus, from any client): undefined when the job exists, else the not-found reply. */
-  private checkJob(request: JobRequest): JobsReply | undefined {
-    if (typeof request?.agentId !== 'string' || typeof request?.tag !== 'string') {
-      throw new Error('a job request needs agentId and tag (strings)');
-    }
-    const exists = this.agents.runtime.jobs.list().some((j) => j.agentId === request.agentId && j.tag === request.tag);
-    return exists ? undefined : this.notFound(request);
-  }
-
-  private notFound(job: { agentId: string; tag: string }): JobsReply {
-    return { ...this.state(), error: { kind: 'not-found', message: `no job "${job.tag}" of agent ${job.agentId} on node ${this.node}` } };
-  }
 }
 
-function toRuntimeStats(stats: AgentStats): AgentRuntimeStats {
-  const limitHits: Record<string, number> = {};
-  for (const [limit, count] of Object.entries(stats.limitHits)) if (count !== undefined) limitHits[limit] = count;
-  const { id, title, revision, state, calls, events, errors, cpuMs, wallMs, consoleDropped, droppedBatches } = stats;
-  return { id, title, revision, state, calls, events, errors, cpuMs, wallMs, limitHits, consoleDropped, droppedBatches };
+/** Requests come over the bus from any client: the ids must be strings. */
+function checkJob(request: JobRequest): { agentId: string; tag: string } {
+  if (typeof request?.agentId !== 'string' || typeof request?.tag !== 'string') {
+    throw new Error('a job request needs agentId and tag (strings)');
+  }
+  return { agentId: request.agentId, tag: request.tag };
 }

@@ -1,8 +1,9 @@
 import { SCHEMA_VERSION, type AgentRuntimeStats, type JobsReply } from '@wirehook/contracts';
-import type { AgentRuntime, AgentStats } from '@wirehook/runtime';
+import type { AgentRuntime } from './runtime';
+import type { AgentStats } from './types';
 
-// The hub answers for its own runtime directly; workers answer the same questions over the bus
-// (libs/worker/src/events/jobs.controller.ts), so both produce these shapes the same way.
+// What the hub API asks of a node's runtime (jobs, counters): the hub answers for its own runtime
+// directly, workers over the bus; both build the replies here.
 
 export function toRuntimeStats(stats: AgentStats): AgentRuntimeStats {
   const limitHits: Record<string, number> = {};
@@ -40,12 +41,12 @@ export async function applyJobsOperation(runtime: AgentRuntime, node: string, op
     case 'list':
       return state();
     case 'run': {
+      if (!jobExists(runtime, operation.agentId, operation.tag)) return notFound(operation.agentId, operation.tag);
       const run = await runtime.jobs.run(operation.agentId, operation.tag);
       return run ? { ...state(), run } : notFound(operation.agentId, operation.tag);
     }
     case 'remove': {
-      const exists = runtime.jobs.list().some((j) => j.agentId === operation.agentId && j.tag === operation.tag);
-      if (!exists) return notFound(operation.agentId, operation.tag);
+      if (!jobExists(runtime, operation.agentId, operation.tag)) return notFound(operation.agentId, operation.tag);
       await runtime.jobs.remove(operation.agentId, operation.tag);
       return state();
     }
@@ -54,4 +55,8 @@ export async function applyJobsOperation(runtime: AgentRuntime, node: string, op
       else runtime.jobs.scheduler.stop();
       return state();
   }
+}
+
+function jobExists(runtime: AgentRuntime, agentId: string, tag: string): boolean {
+  return runtime.jobs.list().some((j) => j.agentId === agentId && j.tag === tag);
 }
