@@ -82,6 +82,14 @@ describe.each(transports)('$name bus', (transport) => {
     expect(bus.stats().handlerErrors).toBe(1);
   });
 
+  it('delivers pre-serialised JSON exactly like an object', async () => {
+    const box = collect<{ v: number; item: { id: string } }>(bus, 'wirehook.items.>');
+    bus.publishJson('wirehook.items.n1.http', '{"v":1,"item":{"id":"n1/1-0"}}', { msgId: 'x/n1/1-0' });
+    await settle(bus);
+    expect(box.got).toEqual([{ subject: 'wirehook.items.n1.http', payload: { v: 1, item: { id: 'n1/1-0' } } }]);
+    expect(bus.hasSubscribers('wirehook.items.n1.http')).toBe(true);
+  });
+
   it('stops delivering after unsubscribe', async () => {
     const got: number[] = [];
     const sub = bus.subscribe<number>('wirehook.x', (n) => void got.push(n));
@@ -91,6 +99,18 @@ describe.each(transports)('$name bus', (transport) => {
     bus.publish('wirehook.x', 2);
     await settle(bus);
     expect(got).toEqual([1]);
+  });
+});
+
+describe('in-process subscribers', () => {
+  it('are known per subject, so a publisher can skip serialising for nobody', () => {
+    const bus = new InProcessBus();
+    expect(bus.hasSubscribers('wirehook.items.n1.http')).toBe(false);
+    const sub = bus.subscribe('wirehook.items.*.dns', () => undefined);
+    expect(bus.hasSubscribers('wirehook.items.n1.http')).toBe(false);
+    expect(bus.hasSubscribers('wirehook.items.n1.dns')).toBe(true);
+    sub.unsubscribe();
+    expect(bus.hasSubscribers('wirehook.items.n1.dns')).toBe(false);
   });
 });
 
