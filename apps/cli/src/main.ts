@@ -7,6 +7,7 @@ import { registerWorkerCommand } from './commands/worker';
 import { registerReplayCommand } from './commands/replay';
 import { registerTailCommand } from './commands/tail';
 import { registerScriptsCommand } from './commands/scripts';
+import { registerPluginsCommand } from './commands/plugins';
 import { WIREHOOK_VERSION } from '@wirehook/process';
 
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerReplayCommand(program);
   registerTailCommand(program);
   registerScriptsCommand(program);
+  registerPluginsCommand(program);
   return program;
 }
 
