@@ -20,8 +20,8 @@ const allowed = {
   'layer:k8s': tags(['contracts']),
   // The process's own log and signal handling, for every entry point.
   'layer:process': [],
-  // Test helpers (real servers, fixture paths) for other projects' tests.
-  'layer:testing': tags(['contracts']),
+  // Test helpers (real servers, fixture paths, a real agent host) for other projects' tests.
+  'layer:testing': tags(['contracts', 'runtime']),
   // Node features (hub, worker) compose the libraries.
   'layer:node': tags([...libs, 'process']),
   'type:app': tags([...libs, 'node', 'process']),

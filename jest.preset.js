@@ -12,7 +12,10 @@ if (!(process.env.NODE_OPTIONS || '').includes('--no-node-snapshot')) {
 
 const moduleNameMapper = {};
 for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
-  moduleNameMapper[`^${alias.replace('/', '\\/')}$`] = path.join(__dirname, target);
+  if (alias.endsWith('/*')) {
+    // `@wirehook/testing/agent-host` → libs/testing/src/agent-host (modules kept out of the index on purpose).
+    moduleNameMapper[`^${alias.slice(0, -2).replace('/', '\\/')}\\/(.*)$`] = path.join(__dirname, target.slice(0, -1)) + '$1';
+  } else moduleNameMapper[`^${alias.replace('/', '\\/')}$`] = path.join(__dirname, target);
 }
 
 module.exports = {

@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { createPluginTestKit, testCaller, type PluginHost, type PluginTestKit } from '@wirehook/plugin-sdk';
 import { eventually, freePort } from '@wirehook/testing';
 import * as plugin from '../src';
-import { agent, startAgentHost, type AgentHost } from './agent-host';
+import { agent, startAgentHost, type AgentHost } from '@wirehook/testing/agent-host';
 import { FakeInfluxDb, parseLine } from './fake-influxdb';
 
 const TOKEN = 'influx-token-for-tests';

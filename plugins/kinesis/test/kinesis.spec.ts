@@ -8,7 +8,7 @@ import { Registry } from 'prom-client';
 import { createPluginTestKit, type PluginHost, type PluginTestKit } from '@wirehook/plugin-sdk';
 import { eventually } from '@wirehook/testing';
 import * as plugin from '../src';
-import { agent, startAgentHost, type AgentHost } from './agent-host';
+import { agent, startAgentHost, type AgentHost } from '@wirehook/testing/agent-host';
 import { SigningProxy } from './signing-proxy';
 
 const KEY_ID = 'AKIDWIREHOOKTEST';

@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { createPluginTestKit, type PluginHost, type PluginTestKit } from '@wirehook/plugin-sdk';
 import { eventually } from '@wirehook/testing';
 import * as plugin from '../src';
-import { agent, makeDataDir, startAgentHost, type AgentHost } from './agent-host';
+import { agent, makeDataDir, startAgentHost, type AgentHost } from '@wirehook/testing/agent-host';
 import { FakeSlack } from './fake-slack';
 
 const TOKEN = 'xoxb-test-token-1234';

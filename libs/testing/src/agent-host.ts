@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentDefinition, LogEntry } from '@wirehook/contracts';
-import type { PluginHost } from '@wirehook/plugin-sdk';
-import { AgentRuntime } from '@wirehook/runtime';
+import { AgentRuntime, type HelperBridge } from '@wirehook/runtime';
 
-/** The real agent runtime with a plugin host as its `vendor.*` bridge. */
+// Not exported from the index: it loads the sandbox (isolated-vm); import '@wirehook/testing/agent-host'.
+
+/** The real agent runtime with a plugin host as its `vendor.*` bridge (plugin tests). */
 export interface AgentHost {
   runtime: AgentRuntime;
   /** Root of the agents' own files (`<dataDir>/agents`): HelperContext.filesRoot. */
@@ -21,7 +22,7 @@ export function makeDataDir(): { dataDir: string; filesRoot: string } {
   return { dataDir, filesRoot: join(dataDir, 'agents') };
 }
 
-export function startAgentHost(plugins: PluginHost, options: { budgetMs?: number; dataDir?: string } = {}): AgentHost {
+export function startAgentHost(plugins: Pick<HelperBridge, 'helpers'>, options: { budgetMs?: number; dataDir?: string } = {}): AgentHost {
   const budgetMs = options.budgetMs ?? 3000;
   const dataDir = options.dataDir ?? makeDataDir().dataDir;
   const logs: LogEntry[] = [];
