@@ -33,6 +33,8 @@ const filter = process.argv.slice(2); // optional project names: `npm test -- bu
 const checks = [];
 if (filter.length === 0) {
   checks.push(['typecheck', run('typecheck', path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json', '--noEmit'])]);
+  // The dashboard is browser code with its own tsconfig (DOM, JSX).
+  checks.push(['typecheck dashboard', run('typecheck dashboard', nx, ['run', 'dashboard:typecheck', '--outputStyle=static'])]);
   checks.push(['lint', run('lint', nx, ['run-many', '-t', 'lint', '--parallel=2', '--outputStyle=static'])]);
 }
 const testProjects = filter.length ? filter : projectsWithTarget('test');

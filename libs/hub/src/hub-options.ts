@@ -19,6 +19,8 @@ export interface HubOptions {
   adminToken?: AdminTokenPolicy;
   /** Folder of the example agents served by /api/examples; default the repository's agents/examples. */
   examplesDir?: string;
+  /** The dashboard's build served at `/`; default apps/dashboard/dist of the repository; false serves none. */
+  dashboardDir?: string | false;
 }
 
 export const HUB_OPTIONS = Symbol('HUB_OPTIONS');

@@ -4,6 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import { BusTransport } from '@wirehook/bus';
 import { configureApi } from './api/api-components';
 import { bootstrapAdminToken, defaultAdminTokenPolicy } from './auth/admin-token';
+import { serveDashboard } from './dashboard/serve-dashboard';
 import { HubModule } from './hub.module';
 import type { HubOptions } from './hub-options';
 
@@ -23,6 +24,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const adminToken = await bootstrapAdminToken(options.database.tokens, options.adminToken ?? defaultAdminTokenPolicy(options.config));
   const app = await NestFactory.create(HubModule.forRoot(options), { logger: ['error', 'warn'], abortOnError: false });
   configureApi(app);
+  if (options.dashboardDir !== false) serveDashboard(app, options.dashboardDir);
   // Bus subscriptions first: the agent catalog announces agents as the application boots.
   app.connectMicroservice({ strategy: new BusTransport(options.bus) }, { inheritAppConfig: true });
   await app.startAllMicroservices();

@@ -47,7 +47,7 @@ export async function startTestHub(
 ): Promise<TestHub> {
   const config = configSchema.parse({
     ...options.config,
-    hub: { host: '127.0.0.1', port: 0 },
+    hub: { ...options.config?.hub, host: '127.0.0.1', port: 0 },
     database: { url: place.databaseUrl, dataDir: place.dataDir },
     scripting: { source: '', watchScripts: false, consoleToStdout: false, ...options.config?.scripting },
   });

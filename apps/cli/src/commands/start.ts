@@ -31,7 +31,8 @@ export function registerStartCommand(program: Command): void {
 
     const lines = [
       `Wirehook ${WIREHOOK_VERSION} — all-in-one`,
-      `  API         ${hub.url}/api   (health: ${hub.url}/api/health, metrics: ${hub.url}/metrics)`,
+      `  Dashboard   ${hub.url}/`,
+      `  API         ${hub.url}/api   (docs: ${hub.url}/api/docs, metrics: ${hub.url}/metrics)`,
       `  Bus         ${bus.description}`,
       `  Database    ${database.kind} ${database.location}`,
       `  Capture     ${worker.captureDescription}`,
