@@ -1,5 +1,11 @@
 /** Shapes the hub's REST API answers with (libs/hub/src/api/dto, /api/docs-json). */
 
+// Bus payload types come from the contracts library (type-only: nothing of it is bundled).
+import type { AgentRuntimeStats, JobSummary, LogEntry, LogLevel } from '@wirehook/contracts';
+
+export type { AgentRuntimeStats, LogEntry, LogLevel };
+export type Job = JobSummary;
+
 export type ApiRole = 'viewer' | 'editor' | 'admin';
 
 export interface TokenInfo {
@@ -8,20 +14,6 @@ export interface TokenInfo {
   role: ApiRole;
 }
 
-export interface AgentRuntimeStats {
-  id: string;
-  title: string;
-  revision: number;
-  state: 'loaded' | 'failed' | 'stopped';
-  calls: number;
-  events: number;
-  errors: number;
-  cpuMs: number;
-  wallMs: number;
-  limitHits: Record<string, number>;
-  consoleDropped: number;
-  droppedBatches: number;
-}
 
 export interface AgentSummary {
   id: string;
@@ -80,30 +72,8 @@ export interface Example {
   source: string;
 }
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-export interface LogEntry {
-  v: 1;
-  time: number;
-  node: string;
-  agent: string;
-  level: LogLevel;
-  source: 'console' | 'hook-error' | 'limit' | 'job' | 'load' | 'runtime';
-  message: string;
-}
 
-export interface Job {
-  agentId: string;
-  agentTitle: string;
-  tag: string;
-  cron: string;
-  limit: number;
-  runs: number;
-  passed: number;
-  failed: number;
-  lastRun?: number;
-  lastError?: string;
-}
 
 export interface NodeJobs {
   node: string;
