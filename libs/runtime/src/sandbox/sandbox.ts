@@ -68,7 +68,7 @@ export type CallOutcome =
 type EntryPoint = 'load' | 'batch' | 'queried' | 'hubAction' | 'podEvent' | 'job' | 'dropJob';
 
 /** Wall-clock limit of a call, as a multiple of its CPU budget (slack for helpers' waits and a busy machine). */
-const WALL_FACTOR = 3;
+const WALL_FACTOR = 5;
 /** Grace beyond the wall-clock limit after which a call that isolated-vm's timeout did not stop is ended by disposing the isolate. */
 const WATCHDOG_GRACE_MS = 2000;
 
