@@ -77,9 +77,11 @@ describe('hub API with a worker: jobs and agent counters per node', () => {
 
   it('lists the worker and shows the agent loaded on hub and worker with their counters', async () => {
     await eventually(async () => expect((await call<Array<{ node: string }>>('GET', '/api/workers')).body).toEqual([expect.objectContaining({ node: 'w1' })]));
+    // 'loading' while the worker runs the agent's top-level code; then 'loaded' on both nodes.
     const agent = await eventually(async () => {
       const { body } = await call<{ stats: Record<string, { state: string; title: string }> }>('GET', `/api/agents/${agentId}`);
       expect(Object.keys(body.stats).sort()).toEqual(['hub', 'w1']);
+      expect(body.stats.w1.state).not.toBe('loading');
       return body;
     });
     expect(agent.stats.w1).toMatchObject({ state: 'loaded', title: 'Job agent' });

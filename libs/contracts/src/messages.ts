@@ -217,7 +217,7 @@ export interface AgentRuntimeStats {
   id: string;
   title: string;
   revision: number;
-  state: 'loaded' | 'failed' | 'stopped';
+  state: 'loading' | 'loaded' | 'failed' | 'stopped';
   /** Hook and job calls. */
   calls: number;
   /** Items/packets/events delivered (a batch counts each element). */

@@ -66,7 +66,8 @@ export interface RuntimeHost {
   helpers?: HelperBridge;
 }
 
-export type AgentState = 'loaded' | 'failed' | 'stopped';
+/** 'loading' until the first version's top-level code has run. */
+export type AgentState = 'loading' | 'loaded' | 'failed' | 'stopped';
 
 /** Which budget an agent went over. */
 export type LimitName = 'hookCpuMs' | 'jobCpuMs' | 'loadCpuMs' | 'memoryMb' | 'consoleLinesPerSecond';

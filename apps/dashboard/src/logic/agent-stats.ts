@@ -6,12 +6,12 @@ export interface AgentTotals {
   events: number;
   errors: number;
   limitHits: number;
-  /** Nodes where it is loaded / failed / stopped. */
+  /** Nodes where it is loading / loaded / failed / stopped. */
   states: Record<AgentRuntimeStats['state'], string[]>;
 }
 
 export function agentTotals(agent: Pick<AgentSummary, 'stats'>): AgentTotals {
-  const totals: AgentTotals = { calls: 0, events: 0, errors: 0, limitHits: 0, states: { loaded: [], failed: [], stopped: [] } };
+  const totals: AgentTotals = { calls: 0, events: 0, errors: 0, limitHits: 0, states: { loading: [], loaded: [], failed: [], stopped: [] } };
   for (const [node, stats] of Object.entries(agent.stats ?? {})) {
     totals.calls += stats.calls;
     totals.events += stats.events;
@@ -29,6 +29,7 @@ export function agentStateLabel(agent: Pick<AgentSummary, 'active' | 'running' |
   if (totals.states.failed.length > 0) return { label: `failed on ${totals.states.failed.join(', ')}`, tone: 'error' };
   if (totals.states.stopped.length > 0) return { label: `stopped on ${totals.states.stopped.join(', ')}`, tone: 'error' };
   if (!agent.running) return { label: 'not running (scripting.active)', tone: 'warn' };
+  if (totals.states.loading.length > 0) return { label: `loading on ${totals.states.loading.join(', ')}`, tone: 'warn' };
   return { label: 'active', tone: 'ok' };
 }
 

@@ -20,6 +20,8 @@ export class AgentCatalog implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly importedTitles = new Map<string, Set<string>>();
   private debounce?: NodeJS.Timeout;
   private syncing: Promise<void> = Promise.resolve();
+  private markImported!: () => void;
+  private readonly imported = new Promise<void>((resolve) => (this.markImported = resolve));
 
   constructor(
     @Inject(HUB_OPTIONS) private readonly options: HubOptions,
@@ -28,7 +30,11 @@ export class AgentCatalog implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.importFolders();
+    try {
+      await this.importFolders();
+    } finally {
+      this.markImported();
+    }
     await this.announce();
     await this.configMap.start(() => void this.announce(false));
     if (this.options.config.scripting.watchScripts) this.watchFolders();
@@ -52,6 +58,15 @@ export class AgentCatalog implements OnApplicationBootstrap, OnModuleDestroy {
   onModuleDestroy(): void {
     clearTimeout(this.debounce);
     for (const w of this.watchers) w.close();
+  }
+
+  /**
+   * For a starting worker: waits for the folders' first import, so that a worker asking early
+   * (before the hub finished booting) does not start its capture with an empty agent set.
+   */
+  async current(): Promise<ScriptsChangedMessage> {
+    await this.imported;
+    return this.message();
   }
 
   async message(): Promise<ScriptsChangedMessage> {

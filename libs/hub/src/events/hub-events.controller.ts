@@ -59,6 +59,6 @@ export class HubEventsController {
 
   @MessagePattern(Subjects.scriptsCurrent, { queue: QueueGroups.hub })
   currentScripts(): Promise<ScriptsChangedMessage> {
-    return this.catalog.message();
+    return this.catalog.current();
   }
 }

@@ -118,7 +118,7 @@ export class AgentRuntimeStatsView implements AgentRuntimeStats {
   @ApiProperty() id!: string;
   @ApiProperty() title!: string;
   @ApiProperty() revision!: number;
-  @ApiProperty({ enum: ['loaded', 'failed', 'stopped'] }) state!: 'loaded' | 'failed' | 'stopped';
+  @ApiProperty({ enum: ['loading', 'loaded', 'failed', 'stopped'] }) state!: 'loading' | 'loaded' | 'failed' | 'stopped';
   @ApiProperty() calls!: number;
   @ApiProperty() events!: number;
   @ApiProperty() errors!: number;
