@@ -40,23 +40,9 @@ export interface UpgradePreflight extends PluginUsage {
   warnings: string[];
 }
 
-export interface PluginDeliveryCounters {
-  sent: number;
-  failed: number;
-  retried: number;
-  dropped: number;
-}
-
-/** One plugin on one node (GET /api/plugins/stats). */
-export interface PluginNodeStats extends PluginDeliveryCounters {
-  plugin: string;
-  version: string;
-  state: 'loaded' | 'failed';
-  error?: string;
-  queued: number;
-  inFlight: number;
-  agents: Array<PluginDeliveryCounters & { agentId: string; agent: string; queued: number; inFlight: number }>;
-}
+// Delivery counters are the bus payload types (type-only import: nothing of contracts is bundled).
+export type { PluginDeliveryCounters, PluginNodeStats } from '@wirehook/contracts';
+import type { PluginNodeStats } from '@wirehook/contracts';
 
 export interface PluginStatsReply {
   node: string;
