@@ -1,3 +1,4 @@
+import type { PluginNodeStats } from '@wirehook/contracts';
 import { api, ApiError, get, patch, post } from './client';
 import { storedToken } from './token';
 
@@ -42,7 +43,6 @@ export interface UpgradePreflight extends PluginUsage {
 
 // Delivery counters are the bus payload types (type-only import: nothing of contracts is bundled).
 export type { PluginDeliveryCounters, PluginNodeStats } from '@wirehook/contracts';
-import type { PluginNodeStats } from '@wirehook/contracts';
 
 export interface PluginStatsReply {
   node: string;
