@@ -4,6 +4,7 @@ import { API_CONTROLLERS, API_PROVIDERS } from './api/api-components';
 import { HubEventsController } from './events/hub-events.controller';
 import { FLOW_CONTROLLERS, FLOW_PROVIDERS } from './flows/flows-components';
 import { HUB_OPTIONS, type HubOptions } from './hub-options';
+import { ItemStreamServer } from './items/item-stream.server';
 import { ItemsController } from './items/items.controller';
 import { RecentItemsService } from './items/recent-items.service';
 import { ConfigMapMirrorService } from './kubernetes/config-map-mirror.service';
@@ -22,7 +23,7 @@ export class HubModule {
     return {
       module: HubModule,
       controllers: [...API_CONTROLLERS, ...FLOW_CONTROLLERS, HubEventsController, ItemsController, PodPolicyController, ...PLUGIN_CONTROLLERS],
-      providers: [{ provide: HUB_OPTIONS, useValue: options }, LogService, WorkerRegistry, HubRuntimeService, AgentCatalog, ItemsStreamService, RecentItemsService, ConfigMapMirrorService, PodWatchService, PodPolicyService, ...API_PROVIDERS, ...FLOW_PROVIDERS, ...PLUGIN_PROVIDERS],
+      providers: [{ provide: HUB_OPTIONS, useValue: options }, LogService, WorkerRegistry, HubRuntimeService, AgentCatalog, ItemsStreamService, RecentItemsService, ItemStreamServer, ConfigMapMirrorService, PodWatchService, PodPolicyService, ...API_PROVIDERS, ...FLOW_PROVIDERS, ...PLUGIN_PROVIDERS],
     };
   }
 }

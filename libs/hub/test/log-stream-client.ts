@@ -1,16 +1,16 @@
 import WebSocket from 'ws';
 import type { LogEntry } from '@wirehook/contracts';
 
-/** A client of `/api/logs/stream` that collects what arrives, or the HTTP status it was refused with. */
-export class LogStreamClient {
-  readonly entries: LogEntry[] = [];
+/** A client of a hub WebSocket stream (`/api/logs/stream`, `/api/items/stream`) that collects what arrives, or the HTTP status it was refused with. */
+export class StreamClient<T = LogEntry> {
+  readonly entries: T[] = [];
   private readonly socket: WebSocket;
   /** Resolves with 'open', or with the status of a refused handshake. */
   readonly opened: Promise<'open' | number>;
 
   constructor(url: string, token?: string) {
     this.socket = new WebSocket(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
-    this.socket.on('message', (data) => this.entries.push(JSON.parse(data.toString()) as LogEntry));
+    this.socket.on('message', (data) => this.entries.push(JSON.parse(data.toString()) as T));
     this.opened = new Promise((resolve, reject) => {
       this.socket.once('open', () => resolve('open'));
       this.socket.once('unexpected-response', (_request, response) => {
@@ -30,3 +30,5 @@ export class LogStreamClient {
     });
   }
 }
+
+export { StreamClient as LogStreamClient };

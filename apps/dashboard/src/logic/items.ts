@@ -54,7 +54,7 @@ export function summariseItem(item: Item): ItemSummary {
 }
 
 /**
- * Merges a fresh poll of `/api/items` (newest last) into what the view already shows, newest first,
+ * Merges items that arrived (oldest first) into what the view already shows, newest first,
  * keeping at most `max`. Items are keyed by id and first-byte time (ids restart with a worker).
  */
 export function mergeItems(shown: Item[], fresh: Item[], max: number): Item[] {

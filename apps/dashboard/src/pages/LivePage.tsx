@@ -1,6 +1,6 @@
 import { validateKfl } from '@wirehook/runtime';
 import { useEffect, useMemo, useState } from 'react';
-import { get, withQuery } from '../api/client';
+import { get, socketUrl } from '../api/client';
 import type { Item, ItemCounts } from '../api/types';
 import { useDebounced, useLoad } from '../app/hooks';
 import { Notice } from '../components/Notice';
@@ -8,7 +8,6 @@ import { clock } from '../logic/format';
 import { mergeItems, summariseItem } from '../logic/items';
 
 const MAX_SHOWN = 500;
-const POLL_MS = 1000;
 
 /**
  * Items as workers capture them, newest first, filtered with the filter language agents use in
@@ -31,26 +30,48 @@ export function LivePage() {
 
   useEffect(() => {
     if (paused || problem) return;
-    const controller = new AbortController();
-    let timer: number | undefined;
+    // The hub's `/api/items/stream` WebSocket, filtered there; a reconnect asks for the recent
+    // items again and mergeItems drops what is already shown.
+    let socket: WebSocket | undefined;
+    let retry: number | undefined;
+    let flushTimer: number | undefined;
     let stopped = false;
-    const poll = async () => {
-      try {
-        const fresh = await get<Item[]>(withQuery('/api/items', { q: query, limit: 200 }), { signal: controller.signal });
-        if (stopped) return;
-        setItems((shown) => mergeItems(shown, fresh, MAX_SHOWN));
-        setPollError(undefined);
-      } catch (e) {
-        if (!stopped && (e as Error).name !== 'AbortError') setPollError((e as Error).message);
-      } finally {
-        if (!stopped) timer = window.setTimeout(poll, POLL_MS);
-      }
+    let delay = 500;
+    let pending: Item[] = [];
+    const flush = () => {
+      flushTimer = undefined;
+      const batch = pending;
+      pending = [];
+      setItems((shown) => mergeItems(shown, batch, MAX_SHOWN));
     };
-    void poll();
+    const connect = () => {
+      socket = new WebSocket(socketUrl('/api/items/stream', { q: query || undefined, limit: 200 }));
+      socket.onopen = () => {
+        delay = 500;
+        setPollError(undefined);
+      };
+      socket.onmessage = (event) => {
+        try {
+          pending.push(JSON.parse(String(event.data)) as Item);
+        } catch {
+          return;
+        }
+        // Items are added in batches: a busy capture re-renders a few times a second, not per item.
+        flushTimer ??= window.setTimeout(flush, 100);
+      };
+      socket.onclose = () => {
+        if (stopped) return;
+        setPollError('disconnected from the hub: reconnecting');
+        retry = window.setTimeout(connect, delay);
+        delay = Math.min(delay * 2, 10_000);
+      };
+    };
+    connect();
     return () => {
       stopped = true;
-      controller.abort();
-      window.clearTimeout(timer);
+      window.clearTimeout(retry);
+      window.clearTimeout(flushTimer);
+      socket?.close();
     };
   }, [query, paused, problem]);
 

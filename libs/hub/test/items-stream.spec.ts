@@ -1,0 +1,55 @@
+import { SCHEMA_VERSION, Subjects, type Item, type ItemMessage } from '@wirehook/contracts';
+import { replayCaptureToItems } from '@wirehook/dissectors';
+import { eventually, sharedPcap } from '@wirehook/testing';
+import { StreamClient } from './log-stream-client';
+import { createTestPlace, startTestHub, type TestHub, type TestPlace } from './test-hub';
+
+/** `/api/items/stream`: items as workers publish them, filtered with the filter language, for the dashboard's Live view. */
+describe('items WebSocket stream', () => {
+  let place: TestPlace;
+  let hub: TestHub;
+  let items: Item[];
+  const clients: StreamClient<Item>[] = [];
+
+  beforeAll(async () => {
+    place = await createTestPlace();
+    hub = await startTestHub(place);
+    items = [];
+    await replayCaptureToItems(sharedPcap('http-mixed.pcap'), { worker: 'w1', onItem: (item) => void items.push(item) });
+  }, 60_000);
+  afterAll(async () => {
+    for (const client of clients) await client.close();
+    await hub.close();
+    await place.remove();
+  });
+
+  const open = (query: string, token: string | undefined = hub.adminToken): StreamClient<Item> => {
+    const client = new StreamClient<Item>(`${hub.url.replace('http', 'ws')}/api/items/stream${query}`, token);
+    clients.push(client);
+    return client;
+  };
+
+  const publish = (batch: Item[]): void => {
+    for (const item of batch) hub.bus.publish<ItemMessage>(Subjects.items(item.worker, item.protocol.name), { v: SCHEMA_VERSION, item });
+  };
+
+  it('sends every matching item as it arrives, in order, after the recent ones asked for', async () => {
+    publish(items.slice(0, 5));
+    const errors = items.filter((i) => (i.response as { status?: number } | null)?.status !== undefined && (i.response as { status: number }).status >= 400);
+    expect(errors.length).toBeGreaterThan(2);
+    const all = open('?limit=3');
+    const failing = open(`?q=${encodeURIComponent('response.status >= 400')}`);
+    expect(await all.opened).toBe('open');
+    expect(await failing.opened).toBe('open');
+    publish(items.slice(5));
+    await eventually(() => expect(all.entries).toHaveLength(3 + items.length - 5));
+    expect(all.entries.map((i) => i.id)).toEqual([...items.slice(2, 5), ...items.slice(5)].map((i) => i.id));
+    await eventually(() => expect(failing.entries.map((i) => i.id)).toEqual(errors.filter((i) => items.indexOf(i) >= 5).map((i) => i.id)));
+  });
+
+  it('refuses a bad filter with 400, no token with 401', async () => {
+    expect(await open(`?q=${encodeURIComponent('response.status >=')}`).opened).toBe(400);
+    expect(await open('?limit=0').opened).toBe(400);
+    expect(await open('', '').opened).toBe(401);
+  });
+});
