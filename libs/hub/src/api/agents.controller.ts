@@ -1,17 +1,15 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseIntPipe, Post, Put, Query, Res, UseFilters } from '@nestjs/common';
+import { ApiTokenAuth } from '../auth/api-token-auth.decorator';
 import {
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiExtraModels,
-  ApiForbiddenResponse,
   ApiHeader,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -60,10 +58,8 @@ const IF_MATCH = { name: 'If-Match', required: false, description: 'The revision
 
 /** Agents: CRUD, activation, revisions, ES5 validation. Writes need editor; reads viewer. */
 @ApiTags('agents')
-@ApiBearerAuth()
+@ApiTokenAuth()
 @ApiExtraModels(AgentRuntimeStatsView)
-@ApiUnauthorizedResponse({ description: 'No token, or an unknown or revoked one.' })
-@ApiForbiddenResponse({ description: 'The token role is too weak.' })
 @UseFilters(StorageErrorFilter)
 @Controller('api/agents')
 export class AgentsController {

@@ -1,14 +1,12 @@
 import { Body, Controller, Get, NotFoundException, Param, Post, Res, UseFilters } from '@nestjs/common';
+import { ApiTokenAuth } from '../auth/api-token-auth.decorator';
 import {
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ServerResponse } from 'node:http';
 import type { ApiToken } from '@wirehook/storage';
@@ -21,9 +19,7 @@ import { AgentExamples } from './agent-examples';
 
 /** The example agents shipped in `agents/examples/`, and creating an agent from one. */
 @ApiTags('examples')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse()
-@ApiForbiddenResponse()
+@ApiTokenAuth()
 @UseFilters(StorageErrorFilter)
 @Controller('api/examples')
 export class ExamplesController {

@@ -1,14 +1,12 @@
 import { Controller, Delete, Get, HttpCode, Param, ParseEnumPipe, Post } from '@nestjs/common';
+import { ApiTokenAuth } from '../auth/api-token-auth.decorator';
 import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
   ApiGatewayTimeoutResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { NodeJobsOrErrorView, NodeJobsView } from './dto/jobs.dto';
 import { NodeJobsService, type NodeJobs } from './node-jobs.service';
@@ -22,9 +20,7 @@ const NODE = { name: 'node', description: '"hub" or a worker node name (GET /api
 
 /** Jobs that agents scheduled (`jobs.schedule`), per node: the hub answers for itself, workers over the bus. */
 @ApiTags('jobs')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse()
-@ApiForbiddenResponse()
+@ApiTokenAuth()
 @Controller('api/jobs')
 export class JobsController {
   constructor(private readonly jobs: NodeJobsService) {}

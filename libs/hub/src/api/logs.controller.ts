@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiTokenAuth } from '../auth/api-token-auth.decorator';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { LogEntry } from '@wirehook/contracts';
 import { LogService } from '../logs/log.service';
 import { LogEntryView, LogsQuery } from './dto/logs.dto';
@@ -8,9 +9,7 @@ const DEFAULT_LIMIT = 500;
 
 /** The hub's buffer of recent log entries from every node; `/api/logs/stream` (WebSocket) follows it live. */
 @ApiTags('logs')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse()
-@ApiForbiddenResponse()
+@ApiTokenAuth()
 @Controller('api/logs')
 export class LogsController {
   constructor(private readonly logs: LogService) {}

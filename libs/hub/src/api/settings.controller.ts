@@ -1,13 +1,12 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiTokenAuth } from '../auth/api-token-auth.decorator';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { HUB_OPTIONS, type HubOptions } from '../hub-options';
 import { EnvNamesView } from './dto/status.dto';
 
 /** Settings agents depend on, without secrets: `scripting.env` values never leave the hub. */
 @ApiTags('settings')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse()
-@ApiForbiddenResponse()
+@ApiTokenAuth()
 @Controller('api/settings')
 export class SettingsController {
   constructor(@Inject(HUB_OPTIONS) private readonly options: HubOptions) {}

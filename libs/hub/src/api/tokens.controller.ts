@@ -1,14 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UseFilters } from '@nestjs/common';
+import { ApiTokenAuth } from '../auth/api-token-auth.decorator';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { ApiToken } from '@wirehook/storage';
 import { Caller, RequireRole } from '../auth/auth.decorators';
@@ -18,9 +16,7 @@ import { CreatedTokenView, CreateTokenBody, TokenView } from './dto/tokens.dto';
 
 /** API tokens: admin only, except `GET /api/tokens/me` (any role: who am I). */
 @ApiTags('tokens')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse()
-@ApiForbiddenResponse({ description: 'Needs role admin.' })
+@ApiTokenAuth('Needs role admin.')
 @RequireRole('admin')
 @UseFilters(StorageErrorFilter)
 @Controller('api/tokens')

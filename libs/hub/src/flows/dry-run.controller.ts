@@ -1,12 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, UseFilters } from '@nestjs/common';
+import { ApiTokenAuth } from '../auth/api-token-auth.decorator';
 import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
   ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { StorageErrorFilter } from '../api/api-error.filter';
@@ -15,9 +13,7 @@ import { CaptureView, DryRunBody, DryRunView, InvalidFlowView } from './flow.dto
 
 /** Dry runs: a flow, an agent or unsaved code against a capture, helpers recorded instead of called. */
 @ApiTags('dry-run')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse()
-@ApiForbiddenResponse()
+@ApiTokenAuth()
 @UseFilters(StorageErrorFilter)
 @Controller('api/dry-run')
 export class DryRunController {

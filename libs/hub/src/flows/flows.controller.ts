@@ -1,9 +1,8 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res, UseFilters } from '@nestjs/common';
+import { ApiTokenAuth } from '../auth/api-token-auth.decorator';
 import {
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiHeader,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -11,7 +10,6 @@ import {
   ApiOperation,
   ApiProduces,
   ApiTags,
-  ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
@@ -55,9 +53,7 @@ const IF_MATCH = { name: 'If-Match', required: false, description: 'The flow rev
  * generated agent together with optimistic locking; the agent runs on every node like any other.
  */
 @ApiTags('flows')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No token, or an unknown or revoked one.' })
-@ApiForbiddenResponse({ description: 'The token role is too weak.' })
+@ApiTokenAuth()
 @UseFilters(StorageErrorFilter)
 @Controller('api/flows')
 export class FlowsController {

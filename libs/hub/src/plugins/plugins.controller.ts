@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs';
+import { ApiTokenAuth } from '../auth/api-token-auth.decorator';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -8,16 +9,13 @@ import { pipeline } from 'node:stream/promises';
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query, Req, UseFilters } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiConsumes,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { PluginStatsReply } from '@wirehook/contracts';
@@ -40,9 +38,7 @@ const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
  * upgrade (with preflight), configure and remove (admin: a plugin is code that runs on every node).
  */
 @ApiTags('plugins')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No token, or an unknown or revoked one.' })
-@ApiForbiddenResponse({ description: 'The token role is too weak (changes need admin).' })
+@ApiTokenAuth('The token role is too weak (changes need admin).')
 @UseFilters(PluginErrorFilter)
 @Controller('api/plugins')
 export class PluginsController {
