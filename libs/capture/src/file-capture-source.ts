@@ -32,6 +32,13 @@ export interface FileCaptureOptions {
   decoderOptions?: Omit<FrameDecoderOptions, 'counters'>;
   /** Bytes per read (default 4 MiB). */
   chunkSize?: number;
+  /**
+   * Read into two chunk buffers in turn (default true): a packet's `frame` and `payload` are views
+   * that stay valid during the callback and until two more chunks are read, so copy what you keep.
+   * False gives every chunk a fresh buffer (views valid for as long as they are held), at the cost
+   * of the garbage collections that fresh external memory triggers.
+   */
+  reuseChunks?: boolean;
   /** Called for problems that do not stop the replay (a truncated last record). */
   onWarning?: (problem: CaptureFileError) => void;
   /** Time source for pacing (tests pass their own). */
@@ -128,7 +135,11 @@ export class FileCaptureSource implements CaptureSource {
 
   private async run(onPacket: (packet: DecodedPacket) => void, signal: AbortSignal): Promise<void> {
     const { loop = false, laps = 0, loopGapMs = 1000 } = this.options;
-    const reader = await CaptureFileReader.open(this.options.path, { chunkSize: this.options.chunkSize, counters: this.counters });
+    const reader = await CaptureFileReader.open(this.options.path, {
+      chunkSize: this.options.chunkSize,
+      counters: this.counters,
+      reuseChunks: this.options.reuseChunks ?? true,
+    });
     const clock = this.options.clock ?? SYSTEM_CLOCK;
     const pump = new ReplayPump(reader, this.decoder, onPacket, this.speed, clock, this.options.rebaseTime === true);
     const onAbort = (): void => {

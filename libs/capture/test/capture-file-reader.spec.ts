@@ -77,6 +77,35 @@ describe('classic pcap', () => {
     expect(a.map((r) => r.timestamp)).toEqual(b.map((r) => r.timestamp));
   });
 
+  it('gives the same records when reusing two chunk buffers, and keeps a view valid for two chunks', async () => {
+    const reused = await CaptureFileReader.open(sharedPcap('http-mixed.pcap'), { chunkSize: 64 * 1024, reuseChunks: true });
+    const fresh = await CaptureFileReader.open(sharedPcap('http-mixed.pcap'), { chunkSize: 64 * 1024 });
+    const a = await readAll(reused);
+    const b = await readAll(fresh);
+    expect(a.length).toBe(193);
+    expect(a.map((r) => r.data.toString('hex'))).toEqual(b.map((r) => r.data.toString('hex')));
+
+    // A view taken in chunk n still reads right while chunk n + 1 is being read.
+    const reader = await CaptureFileReader.open(sharedPcap('http-mixed.pcap'), { chunkSize: 64 * 1024, reuseChunks: true });
+    let previous: { view: Buffer; copy: Buffer } | null = null;
+    let current: { view: Buffer; copy: Buffer } | null = null;
+    let chunks = 0;
+    for (;;) {
+      const record = reader.next();
+      if (record !== null) {
+        current ??= { view: record.data, copy: Buffer.from(record.data) };
+        if (previous !== null) expect(previous.view.equals(previous.copy)).toBe(true);
+        continue;
+      }
+      if (!(await reader.fill())) break;
+      chunks++;
+      previous = current;
+      current = null;
+    }
+    await reader.close();
+    expect(chunks).toBeGreaterThan(2);
+  });
+
   it.each([
     ['microseconds, little-endian', false, false],
     ['microseconds, big-endian', false, true],
