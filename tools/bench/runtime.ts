@@ -1,20 +1,29 @@
 /**
- * Items per second delivered to a trivial counting `onItemCaptured`, with 1 and with 10 agents.
+ * Items per second delivered to a trivial counting `onItemCaptured`, with 1 and with 10 agents;
+ * then the whole replay pipeline (`wirehook replay --agents`: capture, reassembly, dissection,
+ * serialisation, hooks) against tshark on the same looped capture.
  *
- *   node --no-node-snapshot -r ./tools/register.js tools/bench/runtime.ts [--items 200000] [--batch 2000]
+ *   node --no-node-snapshot -r ./tools/register.js tools/bench/runtime.ts [--items 1000000] [--batch 2000] [--packets 1000000] [--no-pipeline]
  *
  * Prints, per agent count: items/s when the runtime serialises Item objects itself, and when the
  * batch arrives already serialised (the worker has each item's JSON for the bus anyway). The
  * items are realistic HTTP items (~1.3 kB of JSON each). Each agent counts; the count is checked.
  * "Per CPU-second" divides by the process's CPU time (all threads), which is the per-core figure
- * and does not depend on how busy the machine's other processes keep the cores.
+ * and does not depend on how busy the machine's other processes keep the cores. Each case is
+ * measured after a warm-up of at least WARM_UP_MS: the isolates' JIT needs a few hundred
+ * thousand calls to settle, and a short run measures the warm-up rather than the runtime.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Item, PacketInfo } from '@wirehook/contracts';
 import { PROTOCOLS } from '@wirehook/contracts';
 import { AgentRuntime } from '@wirehook/runtime';
+import { repoRoot, sharedPcap } from '@wirehook/testing';
+import { buildLoopedCapture, formatCount, runTshark } from './looped-capture';
+
+const WARM_UP_MS = 3000;
 
 function argument(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -80,8 +89,8 @@ async function run(agents: number, totalItems: number, batchSize: number, preSer
     const deliver = () => (packets ? runtime.onPacketsCaptured(preSerialised ? serialised : packetInfos) : runtime.onItemsCaptured(preSerialised ? serialised : items));
     const batches = Math.ceil(totalItems / batchSize);
     // Warm-up: JIT, heap growth of the host and of each isolate.
-    const warmUp = Math.max(10, Math.ceil(batches / 10));
-    for (let b = 0; b < warmUp; b++) await deliver();
+    let warmUp = 0;
+    for (const until = Date.now() + WARM_UP_MS; warmUp < 10 || Date.now() < until; warmUp++) await deliver();
     const started = process.hrtime.bigint();
     const cpuBefore = process.cpuUsage();
     for (let b = 0; b < batches; b++) await deliver();
@@ -100,7 +109,7 @@ async function run(agents: number, totalItems: number, batchSize: number, preSer
 }
 
 async function main(): Promise<void> {
-  const totalItems = argument('items', 200_000);
+  const totalItems = argument('items', 1_000_000);
   const batchSize = argument('batch', 2000);
   console.log(`runtime bench: ${totalItems} HTTP items (${JSON.stringify(httpItem(0)).length} B JSON each) in batches of ${batchSize}, trivial counting onItemCaptured`);
   for (const agents of [1, 10]) {
@@ -115,6 +124,54 @@ async function main(): Promise<void> {
   }
   const packets = await run(1, totalItems, batchSize, false, true);
   console.log(`onPacketCaptured, 1 agent, PacketInfo objects (${JSON.stringify(packet(0)).length} B): ${Math.round(packets.wall).toLocaleString('en-US')} packets/s wall, ${Math.round(packets.perCpuSecond).toLocaleString('en-US')} per CPU-second`);
+  if (!process.argv.includes('--no-pipeline')) await pipeline(argument('packets', 1_000_000));
+}
+
+interface ReplayRun {
+  items: number;
+  /** The replay's own figure: from the start of the capture to the last hook (no process start-up). */
+  seconds: number;
+  /** The whole process (all threads, start-up included), when /usr/bin/time is there. */
+  cpuSeconds?: number;
+}
+
+/** `wirehook replay <capture> [--agents <file>]` as a user runs it, summary parsed from stderr. */
+function replay(capture: string, agents?: string): ReplayRun {
+  const timed = existsSync('/usr/bin/time');
+  const command = [process.execPath, '--no-node-snapshot', join(repoRoot(), 'bin/wirehook.js'), 'replay', capture, '--emit', 'none', '--no-progress', ...(agents ? ['--agents', agents] : [])];
+  const run = spawnSync(timed ? '/usr/bin/time' : command[0], [...(timed ? ['-f', 'TIME %U %S', ...command] : command.slice(1))], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const summary = / (\d+) items, .* in ([\d.]+) s\b/.exec(run.stderr);
+  if (run.status !== 0 || summary === null) throw new Error(`replay failed (${run.status}): ${run.stderr.slice(-2000)}`);
+  const usage = /TIME ([\d.]+) ([\d.]+)/.exec(run.stderr);
+  return { items: Number(summary[1]), seconds: Number(summary[2]), cpuSeconds: usage ? Number(usage[1]) + Number(usage[2]) : undefined };
+}
+
+/** The whole replay pipeline with one trivial agent, without agents, and tshark, on the same input. */
+async function pipeline(targetPackets: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'wirehook-bench-'));
+  try {
+    const looped = join(dir, 'looped.pcap');
+    const agent = join(dir, 'count-items.js');
+    writeFileSync(agent, '// Count items\nvar count = 0;\nfunction onItemCaptured(item) { count++; }\n');
+    const built = await buildLoopedCapture(sharedPcap('http-wrk.pcap'), looped, targetPackets);
+    console.log(`\nwhole pipeline: http-wrk.pcap looped ${built.laps}× → ${formatCount(built.packets)} packets, \`wirehook replay --agents\` with one counting onItemCaptured`);
+    const describe = (label: string, run: ReplayRun): string =>
+      `${label}: ${formatCount(run.items)} items in ${run.seconds.toFixed(2)} s = ${formatCount(run.items / run.seconds)} items/s` +
+      (run.cpuSeconds === undefined ? '' : ` (process CPU ${run.cpuSeconds.toFixed(2)} s incl. start-up)`);
+    const withAgent = replay(looped, agent);
+    console.log(`  ${describe('dissect + hooks', withAgent)}`);
+    console.log(`  ${describe('dissect only   ', replay(looped))}`);
+    const tshark = runTshark(looped);
+    if (tshark === undefined) {
+      console.log('  tshark: not installed, no comparison');
+      return;
+    }
+    const tItems = tshark.responses / tshark.wallSeconds;
+    console.log(`  tshark -z http,tree: ${formatCount(tshark.responses)} responses in ${tshark.wallSeconds.toFixed(2)} s = ${formatCount(tItems)} items/s`);
+    console.log(`  ratio (whole pipeline with hooks / tshark, items/s): ${(withAgent.items / withAgent.seconds / tItems).toFixed(1)}×`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 main().catch((error) => {
