@@ -76,8 +76,10 @@ describe('hub flows API and dry run', () => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'Errors to console', agent: { title: 'Errors to console', active: true, running: true } });
     const flow = created.body;
+    // Flow and agent are created together: the first revision of each is 1.
+    expect(flow.revision).toBe(1);
     expect(flow.source).toContain(`// flow: ${flow.id}`);
-    expect(flow.source).toContain(`// revision: ${flow.revision}`);
+    expect(flow.source).toContain(`// revision: 1`);
     const agent = await viewer.get<AgentBody>(`/api/agents/${flow.agentId}`);
     expect(agent.body).toMatchObject({ origin: 'flow', active: true, source: flow.source });
 
@@ -100,6 +102,15 @@ describe('hub flows API and dry run', () => {
     expect(listed.body.map((f) => f.name)).toContain('Errors to console');
     expect((await editor.delete(`/api/flows/${flow.id}?baseRevision=${saved.body.revision}`)).status).toBe(204);
     expect((await viewer.get(`/api/agents/${flow.agentId}`)).status).toBe(404);
+  });
+
+  it('refuses a flow whose agent title is taken with 409, leaving no flow behind', async () => {
+    expect((await editor.post('/api/agents', { source: '// Taken by an agent\nfunction onItemCaptured(item) {}\n' })).status).toBe(201);
+    const refused = await editor.post<{ message: string }>('/api/flows', { graph: errorFlow('Taken by an agent') });
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain('Taken by an agent');
+    const flows = await viewer.get<Array<{ name: string }>>('/api/flows');
+    expect(flows.body.map((f) => f.name)).not.toContain('Taken by an agent');
   });
 
   it('refuses a flow with errors with 422 and issues that name the node', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   DuplicateTitleError,
   InvalidInputError,
@@ -43,6 +44,13 @@ describe.each(backends)('flows, plugins, settings and tokens on $name', (backend
       expect(saved.agent).toMatchObject({ id: created.agent?.id, source: SCRIPT_2, revision: 2 });
       const revision = await db.agents.getRevision(saved.agent!.id, 2);
       expect(revision).toMatchObject({ author: 'bob', message: `generated from flow "${name}" revision 2` });
+    });
+
+    it('creates a flow under an id the caller chose (a UUID), refusing anything else', async () => {
+      const id = randomUUID();
+      const created = await db.flows.create({ id, name: uniqueTitle('flow'), graph: GRAPH, script: { source: SCRIPT_1 }, author: 'a' });
+      expect(created.flow).toMatchObject({ id, revision: 1 });
+      await expect(db.flows.create({ id: 'not-a-uuid', name: uniqueTitle('flow'), graph: GRAPH, author: 'a' })).rejects.toThrow(/flow id.*must be a UUID/);
     });
 
     it('rejects a save on a stale flow revision and changes neither flow nor agent', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { BadRequestException, HttpStatus, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import {
   compileFlow,
@@ -53,25 +54,19 @@ export class FlowsService {
   async create(input: { name?: string; graph: object; active?: boolean; message?: string }, author: string): Promise<FlowView> {
     const catalog = await this.flowCatalog.catalog();
     const graph = readGraph(input.graph);
-    // Checked before anything is stored; compiled again below with the id the store gives the flow.
-    this.compile(graph, catalog, 'new', 1);
-    const name = input.name ?? graph.title;
-    const created = await this.store.create({ name, graph, author, message: input.message });
-    let saved: SavedFlow;
-    try {
-      const compiled = this.compile(graph, catalog, created.flow.id, created.flow.revision + 1);
-      saved = await this.store.save(
-        created.flow.id,
-        { script: { source: compiled.source, title: compiled.title, active: input.active ?? true } },
-        { baseRevision: created.flow.revision, author, message: input.message },
-      );
-    } catch (error) {
-      // The agent could not be stored (its title is taken, say): no flow without its agent is left behind.
-      await this.store.delete(created.flow.id).catch(() => undefined);
-      throw error;
-    }
+    // The generated agent names its flow, so the id is chosen first; flow and agent are stored together at revision 1.
+    const id = randomUUID();
+    const compiled = this.compile(graph, catalog, id, 1);
+    const created = await this.store.create({
+      id,
+      name: input.name ?? graph.title,
+      graph,
+      script: { source: compiled.source, title: compiled.title, active: input.active ?? true },
+      author,
+      message: input.message,
+    });
     await this.agentCatalog.announce();
-    return this.savedView(saved);
+    return this.savedView(created);
   }
 
   async save(id: string, input: { name?: string; graph: object; active?: boolean; message?: string }, baseRevision: number, author: string): Promise<FlowView> {

@@ -4,7 +4,7 @@ import { AgentEntity, FlowEntity } from '../entities';
 import { DuplicateTitleError, NotFoundError, RevisionConflictError } from '../errors';
 import type { Agent } from './agent-types';
 import { changeAgent, insertAgent, toAgent } from './agent-writes';
-import { assertId, checkName, checkRevision, onUniqueViolation } from './store-helpers';
+import { assertId, checkName, checkNewId, checkRevision, onUniqueViolation } from './store-helpers';
 
 export interface Flow {
   id: string;
@@ -28,6 +28,11 @@ export interface FlowScript {
 }
 
 export interface NewFlow {
+  /**
+   * A UUID chosen by the caller, when the generated agent's source must name the flow before it
+   * is stored (flow and agent are then created together at revision 1). Default: a new UUID.
+   */
+  id?: string;
   name: string;
   graph: object;
   script?: FlowScript;
@@ -72,7 +77,7 @@ export class FlowStore {
     return this.dataSource.transaction(async (manager) => {
       const now = new Date();
       const row: FlowEntity = {
-        id: randomUUID(),
+        id: input.id === undefined ? randomUUID() : checkNewId('flow id', input.id),
         name,
         graph: input.graph,
         agentId: null,

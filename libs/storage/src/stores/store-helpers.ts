@@ -11,6 +11,12 @@ export function assertId(kind: StoredKind, id: string): void {
   if (!UUID.test(id)) throw new NotFoundError(kind, id);
 }
 
+/** An id a caller chose for a new row: a UUID, as the column requires. */
+export function checkNewId(field: string, id: string): string {
+  if (typeof id !== 'string' || !UUID.test(id)) throw new InvalidInputError(field, `must be a UUID, got "${String(id)}"`);
+  return id;
+}
+
 /** Titles, names and authors: non-empty single line of at most `max` characters. */
 export function checkName(field: string, value: string, max = 200): string {
   if (typeof value !== 'string' || value.trim().length === 0) throw new InvalidInputError(field, 'must not be empty');
