@@ -1,4 +1,5 @@
 import { utf8Text } from '../buffer-text';
+import { HASH_SEED, StringCache, sameBytes } from '../string-cache';
 
 /** Parses the head (start line + header fields) of an HTTP/1.x message from bytes. */
 
@@ -62,17 +63,92 @@ export function isKnownMethod(method: string): boolean {
   return KNOWN_METHODS.has(method);
 }
 
+/** Header fields whose values decide framing or semantics, recognised once per distinct name. */
+const enum Field {
+  Other,
+  Expect,
+  Upgrade,
+  Connection,
+  ContentType,
+  ContentLength,
+  ContentEncoding,
+  TransferEncoding,
+  SetCookie,
+}
+
+function fieldOf(canonical: string): Field {
+  switch (canonical) {
+    case 'Expect':
+      return Field.Expect;
+    case 'Upgrade':
+      return Field.Upgrade;
+    case 'Connection':
+      return Field.Connection;
+    case 'Content-Type':
+      return Field.ContentType;
+    case 'Content-Length':
+      return Field.ContentLength;
+    case 'Content-Encoding':
+      return Field.ContentEncoding;
+    case 'Transfer-Encoding':
+      return Field.TransferEncoding;
+    case 'Set-Cookie':
+      return Field.SetCookie;
+    default:
+      return Field.Other;
+  }
+}
+
+/** A field name as sent (`raw`), its canonical form and what it means to the parser. */
+class HeaderName {
+  constructor(
+    readonly raw: string,
+    readonly canonical: string,
+    readonly field: Field,
+  ) {}
+}
+
+const NAME_SLOTS = 1024;
+const MAX_CACHED_NAME = 64;
+const EMPTY_NAME = new HeaderName('', '', Field.Other);
+/** Direct-mapped like StringCache, but keeping the canonical name and field with the raw name. */
+const names: HeaderName[] = new Array<HeaderName>(NAME_SLOTS).fill(EMPTY_NAME);
+
+function headerName(buf: Buffer, start: number, end: number, hash: number): HeaderName {
+  const length = end - start;
+  const slot = hash & (NAME_SLOTS - 1);
+  const cached = names[slot];
+  if (cached.raw.length === length && sameBytes(cached.raw, buf, start, length)) return cached;
+  const raw = utf8Text(buf, start, end);
+  const canonical = canonicalHeaderName(raw);
+  const name = new HeaderName(raw, canonical, fieldOf(canonical));
+  if (length <= MAX_CACHED_NAME && raw.length === length) names[slot] = name;
+  return name;
+}
+
+/** Values, request targets, methods and reason phrases. */
+const values = new StringCache(12, 256);
+
+const CR = 13;
+const LF = 10;
+const SP = 32;
+const TAB = 9;
+const COLON = 58;
+
 /**
  * Parses `buf[start, end)`, which holds the whole head including its terminating blank line.
  * Throws HttpHeadError on anything that is not an HTTP/1.x head.
+ *
+ * Works on the bytes: only field values (and the start line's parts) become strings, each through
+ * the string cache, so a head that repeats earlier ones allocates no text. Decoding each part
+ * alone gives the same text as decoding the whole head: UTF-8 never folds an ASCII delimiter
+ * into a neighbouring sequence.
  */
 export function parseHttpHead(buf: Buffer, start: number, end: number): HttpHead {
-  // UTF-8 decoding has an ASCII fast path (faster than latin1 here) and keeps UTF-8 values right.
-  const text = utf8Text(buf, start, end);
-
-  let lineEnd = text.indexOf('\n');
-  if (lineEnd < 0) throw new HttpHeadError('no line end in head');
-  const startLine = text.charCodeAt(lineEnd - 1) === 13 ? text.slice(0, lineEnd - 1) : text.slice(0, lineEnd);
+  let lf = start;
+  while (lf < end && buf[lf] !== LF) lf++;
+  if (lf >= end) throw new HttpHeadError('no line end in head');
+  const lineEnd = lf > start && buf[lf - 1] === CR ? lf - 1 : lf;
 
   const head: HttpHead = {
     isRequest: false,
@@ -94,110 +170,147 @@ export function parseHttpHead(buf: Buffer, start: number, end: number): HttpHead
     size: end - start,
   };
 
-  if (startLine.startsWith('HTTP/1.')) {
+  if (isHttp1(buf, start, lineEnd)) {
     // status-line = HTTP-version SP status-code SP [ reason-phrase ]
-    if (startLine.length < 12 || startLine.charCodeAt(8) !== 32) throw new HttpHeadError(`bad status line: ${clip(startLine)}`);
-    const minor = startLine.charCodeAt(7);
-    if (minor !== 48 && minor !== 49) throw new HttpHeadError(`unsupported HTTP version: ${clip(startLine)}`);
-    const status = parseStatusCode(startLine, 9);
-    if (status < 0) throw new HttpHeadError(`bad status code: ${clip(startLine)}`);
+    const lineLength = lineEnd - start;
+    if (lineLength < 12 || buf[start + 8] !== SP) throw new HttpHeadError(`bad status line: ${lineText(buf, start, lineEnd)}`);
+    const minor = buf[start + 7];
+    if (minor !== 48 && minor !== 49) throw new HttpHeadError(`unsupported HTTP version: ${lineText(buf, start, lineEnd)}`);
+    const status = parseStatusCode(buf, start + 9, lineEnd);
+    if (status < 0) throw new HttpHeadError(`bad status code: ${lineText(buf, start, lineEnd)}`);
     head.httpVersion = minor === 49 ? 'HTTP/1.1' : 'HTTP/1.0';
     head.status = status;
-    head.statusText = startLine.length > 13 ? startLine.slice(13) : '';
+    if (lineLength > 13) head.statusText = values.get(buf, start + 13, lineEnd, hashRange(buf, start + 13, lineEnd) ^ status);
   } else {
     // request-line = method SP request-target SP HTTP-version
-    const sp1 = startLine.indexOf(' ');
-    const sp2 = startLine.lastIndexOf(' ');
-    if (sp1 <= 0 || sp2 <= sp1 + 1) throw new HttpHeadError(`bad request line: ${clip(startLine)}`);
-    const method = startLine.slice(0, sp1);
-    if (!KNOWN_METHODS.has(method) && !TOKEN_RE.test(method)) throw new HttpHeadError(`bad method: ${clip(startLine)}`);
-    const version = startLine.length - sp2 === 9 && startLine.startsWith('HTTP/1.', sp2 + 1) ? startLine.charCodeAt(sp2 + 8) : 0;
-    if (version !== 49 && version !== 48) throw new HttpHeadError(`unsupported HTTP version: ${clip(startLine)}`);
+    let sp1 = start;
+    while (sp1 < lineEnd && buf[sp1] !== SP) sp1++;
+    let sp2 = lineEnd - 1;
+    while (sp2 >= start && buf[sp2] !== SP) sp2--;
+    if (sp1 >= lineEnd || sp1 === start || sp2 <= sp1 + 1) throw new HttpHeadError(`bad request line: ${lineText(buf, start, lineEnd)}`);
+    const method = values.get(buf, start, sp1, hashRange(buf, start, sp1));
+    if (!KNOWN_METHODS.has(method) && !TOKEN_RE.test(method)) throw new HttpHeadError(`bad method: ${lineText(buf, start, lineEnd)}`);
+    const version = lineEnd - sp2 === 9 && isHttp1(buf, sp2 + 1, lineEnd) ? buf[sp2 + 8] : 0;
+    if (version !== 49 && version !== 48) throw new HttpHeadError(`unsupported HTTP version: ${lineText(buf, start, lineEnd)}`);
     head.isRequest = true;
     head.method = method;
-    head.target = startLine.slice(sp1 + 1, sp2);
+    head.target = values.get(buf, sp1 + 1, sp2, hashRange(buf, sp1 + 1, sp2));
     head.httpVersion = version === 49 ? 'HTTP/1.1' : 'HTTP/1.0';
   }
 
   const headers = head.headers;
-  let lastName = '';
-  let pos = lineEnd + 1;
-  const length = text.length;
-  while (pos < length) {
-    lineEnd = text.indexOf('\n', pos);
-    if (lineEnd < 0) lineEnd = length;
-    const contentEnd = lineEnd > pos && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
+  let last: HeaderName | null = null;
+  let pos = lf + 1;
+  while (pos < end) {
+    // One pass over the line: its end, the first colon, and hashes of what precedes and follows it.
+    let i = pos;
+    let colon = -1;
+    let nameHash = HASH_SEED;
+    let valueHash = HASH_SEED;
+    for (; i < end; i++) {
+      const c = buf[i];
+      if (c === LF) break;
+      // FNV-1a, written out: this loop touches every byte of every head.
+      if (colon >= 0) valueHash = Math.imul(valueHash ^ c, 0x01000193);
+      else if (c === COLON) colon = i;
+      else nameHash = Math.imul(nameHash ^ c, 0x01000193);
+    }
+    const contentEnd = i > pos && buf[i - 1] === CR ? i - 1 : i;
     if (contentEnd === pos) break; // the blank line
-    const first = text.charCodeAt(pos);
-    if ((first === 32 || first === 9) && lastName !== '') {
+    const first = buf[pos];
+    if ((first === SP || first === TAB) && last !== null) {
       // obs-fold: continuation of the previous field value
-      headers[lastName] += ' ' + text.slice(pos, contentEnd).trim();
-      noteFramingHeader(head, lastName, headers[lastName]);
+      const name = last.canonical;
+      headers[name] += ' ' + utf8Text(buf, pos, contentEnd).trim();
+      noteField(head, last.field, headers[name]);
     } else {
-      const colon = text.indexOf(':', pos);
       if (colon < 0 || colon >= contentEnd || colon === pos) {
-        throw new HttpHeadError(`bad header line: ${clip(text.slice(pos, contentEnd))}`);
+        throw new HttpHeadError(`bad header line: ${lineText(buf, pos, contentEnd)}`);
       }
       let nameEnd = colon;
-      while (nameEnd > pos && isBlank(text.charCodeAt(nameEnd - 1))) nameEnd--;
-      const name = canonicalHeaderName(text.slice(pos, nameEnd));
+      while (nameEnd > pos && isBlank(buf[nameEnd - 1])) nameEnd--;
+      const name = headerName(buf, pos, nameEnd, nameHash);
       let valueStart = colon + 1;
       let valueEnd = contentEnd;
-      while (valueStart < valueEnd && isBlank(text.charCodeAt(valueStart))) valueStart++;
-      while (valueEnd > valueStart && isBlank(text.charCodeAt(valueEnd - 1))) valueEnd--;
-      const value = text.slice(valueStart, valueEnd);
-      const previous = headers[name];
-      const joined = previous === undefined ? value : previous + (name === 'Set-Cookie' ? '\n' : ', ') + value;
-      headers[name] = joined;
-      noteFramingHeader(head, name, joined);
-      lastName = name;
+      while (valueStart < valueEnd && isBlank(buf[valueStart])) valueStart++;
+      while (valueEnd > valueStart && isBlank(buf[valueEnd - 1])) valueEnd--;
+      const value = values.get(buf, valueStart, valueEnd, valueHash);
+      const key = name.canonical;
+      const previous = headers[key];
+      const joined = previous === undefined ? value : previous + (name.field === Field.SetCookie ? '\n' : ', ') + value;
+      headers[key] = joined;
+      if (name.field !== Field.Other) noteField(head, name.field, joined);
+      last = name;
     }
-    pos = lineEnd + 1;
+    pos = i + 1;
   }
   return head;
 }
 
 function isBlank(c: number): boolean {
-  return c === 32 || c === 9;
+  return c === SP || c === TAB;
 }
 
+/** `buf[start, end)` begins with `HTTP/1.`. */
+function isHttp1(buf: Buffer, start: number, end: number): boolean {
+  return (
+    end - start >= 7 &&
+    buf[start] === 72 && buf[start + 1] === 84 && buf[start + 2] === 84 && buf[start + 3] === 80 &&
+    buf[start + 4] === 47 && buf[start + 5] === 49 && buf[start + 6] === 46
+  );
+}
+
+function hashRange(buf: Buffer, start: number, end: number): number {
+  let hash = HASH_SEED;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ buf[i], 0x01000193);
+  return hash;
+}
+
+/** The last Connection value seen and its tokens (1 close, 2 keep-alive, 4 upgrade). */
+let lastConnection = '';
+let connectionTokens = 0;
+
 /** Reads the fields that decide framing and semantics as they are parsed, so later code does no lookups. */
-function noteFramingHeader(head: HttpHead, name: string, value: string): void {
-  switch (name.length) {
-    case 6:
-      if (name === 'Expect') head.expectContinue = value.toLowerCase() === '100-continue';
+function noteField(head: HttpHead, field: Field, value: string): void {
+  switch (field) {
+    case Field.Expect:
+      head.expectContinue = value.toLowerCase() === '100-continue';
       return;
-    case 7:
-      if (name === 'Upgrade') head.upgrade = head.upgrade || head.headers['Connection']?.toLowerCase().includes('upgrade') === true;
+    case Field.Upgrade:
+      head.upgrade = head.upgrade || head.headers['Connection']?.toLowerCase().includes('upgrade') === true;
       return;
-    case 10:
-      if (name === 'Connection') {
+    case Field.Connection: {
+      // Values come from the string cache: the same `keep-alive` string object, message after message.
+      if (value !== lastConnection) {
         const lower = value.toLowerCase();
-        head.connectionClose = lower.includes('close');
-        head.keepAlive = lower.includes('keep-alive');
-        head.upgrade = lower.includes('upgrade') && head.headers['Upgrade'] !== undefined;
+        lastConnection = value;
+        connectionTokens = (lower.includes('close') ? 1 : 0) | (lower.includes('keep-alive') ? 2 : 0) | (lower.includes('upgrade') ? 4 : 0);
       }
+      head.connectionClose = (connectionTokens & 1) !== 0;
+      head.keepAlive = (connectionTokens & 2) !== 0;
+      head.upgrade = (connectionTokens & 4) !== 0 && head.headers['Upgrade'] !== undefined;
       return;
-    case 12:
-      if (name === 'Content-Type') head.contentType = value;
+    }
+    case Field.ContentType:
+      head.contentType = value;
       return;
-    case 14:
-      if (name === 'Content-Length') {
-        // Repeated identical values ("10, 10") are allowed; anything else is invalid.
-        const comma = value.indexOf(',');
-        const first = comma < 0 ? value : value.slice(0, comma).trim();
-        head.contentLength = isDecimal(first) ? Number(first) : -1;
-      }
+    case Field.ContentLength: {
+      // Repeated identical values ("10, 10") are allowed; anything else is invalid.
+      const comma = value.indexOf(',');
+      const first = comma < 0 ? value : value.slice(0, comma).trim();
+      head.contentLength = isDecimal(first) ? Number(first) : -1;
       return;
-    case 16:
-      if (name === 'Content-Encoding') head.contentEncoding = value.trim().toLowerCase();
+    }
+    case Field.ContentEncoding:
+      head.contentEncoding = value.trim().toLowerCase();
       return;
-    case 17:
-      if (name === 'Transfer-Encoding') {
-        const codings = value.toLowerCase().split(',').map((c) => c.trim()).filter((c) => c !== '');
-        head.chunked = codings.length > 0 && codings[codings.length - 1] === 'chunked';
-        head.otherTransferEncoding = !head.chunked && codings.length > 0;
-      }
+    case Field.TransferEncoding: {
+      const codings = value.toLowerCase().split(',').map((c) => c.trim()).filter((c) => c !== '');
+      head.chunked = codings.length > 0 && codings[codings.length - 1] === 'chunked';
+      head.otherTransferEncoding = !head.chunked && codings.length > 0;
+      return;
+    }
+    default:
       return;
   }
 }
@@ -211,18 +324,20 @@ function isDecimal(text: string): boolean {
   return true;
 }
 
-function parseStatusCode(line: string, at: number): number {
+/** Three digits at `at`, followed by SP or the end of the line; -1 otherwise. */
+function parseStatusCode(buf: Buffer, at: number, lineEnd: number): number {
   let code = 0;
   for (let i = at; i < at + 3; i++) {
-    const c = line.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
+    const c = buf[i] - 48;
+    if (!(c >= 0 && c <= 9)) return -1;
     code = code * 10 + c;
   }
-  const after = line.charCodeAt(at + 3);
-  if (!Number.isNaN(after) && after !== 32) return -1;
+  if (at + 3 < lineEnd && buf[at + 3] !== SP) return -1;
   return code;
 }
 
-function clip(text: string): string {
+/** A line for an error message: decoded, quoted and clipped. */
+function lineText(buf: Buffer, start: number, end: number): string {
+  const text = utf8Text(buf, start, end);
   return JSON.stringify(text.length > 80 ? text.slice(0, 80) + '…' : text);
 }
