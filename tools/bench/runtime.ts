@@ -71,7 +71,14 @@ interface Rate {
   perCpuSecond: number;
 }
 
-async function run(agents: number, totalItems: number, batchSize: number, preSerialised: boolean, packets = false): Promise<Rate> {
+/** A hook that reads a field, as most agents do: each item is parsed inside the sandbox. */
+const READING_AGENT = `// Count server errors
+var errors = 0, count = 0;
+function onItemCaptured(data) { count++; if (data.response.status >= 500) errors++; }
+function onHubAction(action) { hub.action('count', count); }
+`;
+
+async function run(agents: number, totalItems: number, batchSize: number, preSerialised: boolean, packets = false, source = COUNTING_AGENT): Promise<Rate> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wirehook-bench-'));
   const counts: number[] = [];
   const runtime = new AgentRuntime({
@@ -82,7 +89,7 @@ async function run(agents: number, totalItems: number, batchSize: number, preSer
     targeted: () => ({ targets: [], excluded: [] }),
   });
   try {
-    for (let a = 0; a < agents; a++) await runtime.load({ id: `count-${a}.js`, title: '', revision: 1, source: COUNTING_AGENT });
+    for (let a = 0; a < agents; a++) await runtime.load({ id: `count-${a}.js`, title: '', revision: 1, source });
     const items = Array.from({ length: batchSize }, (_, i) => httpItem(i));
     const packetInfos = Array.from({ length: batchSize }, (_, i) => packet(i));
     const serialised = { json: (packets ? packetInfos : items).map((element) => JSON.stringify(element)) };
@@ -122,6 +129,8 @@ async function main(): Promise<void> {
       );
     }
   }
+  const reading = await run(1, totalItems, batchSize, true, false, READING_AGENT);
+  console.log(` 1 agent reading item.response.status (each item parsed in the sandbox), pre-serialised: ${formatCount(reading.wall)} items/s wall, ${formatCount(reading.perCpuSecond)} per CPU-second`);
   const packets = await run(1, totalItems, batchSize, false, true);
   console.log(`onPacketCaptured, 1 agent, PacketInfo objects (${JSON.stringify(packet(0)).length} B): ${Math.round(packets.wall).toLocaleString('en-US')} packets/s wall, ${Math.round(packets.perCpuSecond).toLocaleString('en-US')} per CPU-second`);
   if (!process.argv.includes('--no-pipeline')) await pipeline(argument('packets', 1_000_000));

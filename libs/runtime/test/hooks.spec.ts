@@ -52,12 +52,17 @@ function onItemCaptured(data) {
   data.extra = 1;
   delete data.node;
   var copy = JSON.parse(JSON.stringify(data));
+  var own = data.hasOwnProperty('id') && !data.hasOwnProperty('toString');
+  Object.defineProperty(data, 'fixed', { value: 2, enumerable: true });
   var frozen = Object.freeze(data) === data && Object.isFrozen(data);
-  console.log(keys, 'extra' in data, data.node === undefined, copy.extra, copy.node === undefined, 'id' in data, frozen, Array.isArray(data.request.pathSegments));
+  console.log(keys, 'extra' in data, data.node === undefined, copy.extra, copy.node === undefined, 'id' in data, frozen, Array.isArray(data.request.pathSegments),
+    own, data.fixed, Object.keys(data).length, data.id);
 }`));
     await t.runtime.onItemsCaptured([httpItem(1)]);
     await settle();
-    expect(t.console('Plain')).toEqual([`${Object.keys(httpItem(1)).length} true true 1 true true true true`]);
+    const keys = Object.keys(httpItem(1)).length;
+    // extra and fixed added, node deleted
+    expect(t.console('Plain')).toEqual([`${keys} true true 1 true true true true true 2 ${keys + 1} ${httpItem(1).id}`]);
   });
 
   it('onItemQueried replaces what the reader sees; agents chain; nothing returned = unchanged', async () => {

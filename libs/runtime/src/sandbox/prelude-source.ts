@@ -218,30 +218,37 @@ export const PRELUDE_SOURCE = `(function (host, configJson) {
   }
 
   // ---------- lazily materialised items and packets ----------
-  var PENDING = typeof Symbol === 'function' ? Symbol('pending') : '__pending';
-  function materialise(t) {
-    var s = t[PENDING];
-    if (s !== undefined) {
-      delete t[PENDING];
-      var o = JSONparse(s);
+  // The proxy's target holds the element's JSON under a symbol until first touched, then the
+  // parsed object, to which every trap forwards (no copy). Only what would break the proxy
+  // invariants (preventExtensions, defineProperty) copies the fields onto the target itself.
+  var SLOT = typeof Symbol === 'function' ? Symbol('element') : '__element';
+  function parsed(t) {
+    var o = t[SLOT];
+    if (typeof o === 'string') { o = JSONparse(o); t[SLOT] = o; }
+    return o === undefined ? t : o;
+  }
+  function flatten(t) {
+    var o = parsed(t);
+    if (o !== t) {
+      delete t[SLOT];
       for (var k in o) if (hasOwn.call(o, k)) t[k] = o[k];
     }
     return t;
   }
   var lazyHandler = {
-    get: function (t, k) { return materialise(t)[k]; },
-    set: function (t, k, v) { materialise(t)[k] = v; return true; },
-    has: function (t, k) { return k in materialise(t); },
-    ownKeys: function (t) { return ReflectOwnKeys(materialise(t)); },
-    getOwnPropertyDescriptor: function (t, k) { return ReflectGOPD(materialise(t), k); },
-    defineProperty: function (t, k, d) { return ReflectDefine(materialise(t), k, d); },
-    deleteProperty: function (t, k) { return ReflectDelete(materialise(t), k); },
-    preventExtensions: function (t) { return ReflectPreventExtensions(materialise(t)); },
+    get: function (t, k) { return parsed(t)[k]; },
+    set: function (t, k, v) { parsed(t)[k] = v; return true; },
+    has: function (t, k) { return k in parsed(t); },
+    ownKeys: function (t) { return ReflectOwnKeys(parsed(t)); },
+    getOwnPropertyDescriptor: function (t, k) { return ReflectGOPD(parsed(t), k); },
+    defineProperty: function (t, k, d) { return ReflectDefine(flatten(t), k, d); },
+    deleteProperty: function (t, k) { return ReflectDelete(parsed(t), k); },
+    preventExtensions: function (t) { return ReflectPreventExtensions(flatten(t)); },
     isExtensible: function (t) { return ReflectIsExtensible(t); }
   };
   function lazy(json) {
     var t = {};
-    t[PENDING] = json;
+    t[SLOT] = json;
     return new ProxyCtor(t, lazyHandler);
   }
 
