@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'nats';
-import { NatsBus } from '@wirehook/bus';
-import { SCHEMA_VERSION, Subjects, type Item } from '@wirehook/contracts';
+import { ItemBatchPublisher, NatsBus } from '@wirehook/bus';
+import { Subjects, type Item } from '@wirehook/contracts';
 import { replayCaptureToItems } from '@wirehook/dissectors';
 import { repoRoot, sharedPcap, startNatsServer, type NatsServerHandle } from '@wirehook/testing';
 import { WirehookProcess } from './wirehook-process';
@@ -27,12 +27,21 @@ describe('external consumers (docs/consumers.md)', () => {
     await worker.ensureDurableStream({ name: 'WIREHOOK_ITEMS', subjects: [Subjects.itemsAll], maxAgeMs: 0, maxBytes: -1, duplicateWindowMs: 120_000 });
     const items: Item[] = [];
     await replayCaptureToItems(sharedPcap('http-mixed.pcap'), { worker: 'node-c', onItem: (item) => void items.push(item) });
-    for (const item of items) {
-      const json = JSON.stringify({ v: SCHEMA_VERSION, item });
-      worker.publishJson(Subjects.items('node-c', item.protocol.name), json, { msgId: `s/${item.id}` });
-      // A re-send, as after a reconnect: stored once.
-      worker.publishJson(Subjects.items('node-c', item.protocol.name), json, { msgId: `s/${item.id}` });
-    }
+    // Batches as the worker sends them (small ones, so there are several), each sent twice as after a
+    // reconnect: the stream stores each batch once.
+    const batches = new ItemBatchPublisher({
+      session: 's',
+      maxItems: 4,
+      bus: {
+        publishJson: (subject, json, options) => {
+          worker.publishJson(subject, json, options);
+          worker.publishJson(subject, json, options);
+        },
+      },
+    });
+    for (const item of items) batches.add(Subjects.items('node-c', item.protocol.name), item.id, JSON.stringify(item));
+    batches.flush();
+    expect(batches.stats().batches).toBeGreaterThan(1);
     await worker.flush();
 
     const dir = mkdtempSync(join(tmpdir(), 'wirehook-consumer-'));
@@ -61,6 +70,27 @@ describe('external consumers (docs/consumers.md)', () => {
     child.kill('SIGTERM');
     expect(lines.map((line) => line.split(' ')[0])).toEqual(items.map((i) => i.id));
     await worker.close();
+  }, 60_000);
+
+  it('wirehook tail prints each item of a batch on its own line, or with --batches the message as sent', async () => {
+    const perItem = new WirehookProcess(['tail', 'wirehook.items.>', '--json', '-n', '3'], { cwd: tmpdir(), env: { NATS_URL: nats.url } });
+    const asSent = new WirehookProcess(['tail', 'wirehook.items.*.http', '--batches', '-n', '1'], { cwd: tmpdir(), env: { NATS_URL: nats.url } });
+    const nc = await connect({ servers: nats.url });
+    const batch = JSON.stringify({ v: 1, items: [{ id: 'n1/1-0' }, { id: 'n1/1-1' }] });
+    const encoder = new TextEncoder();
+    const timer = setInterval(() => nc.publish('wirehook.items.n1.http', encoder.encode(batch)), 200);
+    try {
+      await perItem.waitFor(/\{"subject":"wirehook\.items\.n1\.http","item":\{"id":"n1\/1-0"\}\}\n\{"subject":"wirehook\.items\.n1\.http","item":\{"id":"n1\/1-1"\}\}\n/, 30_000);
+      expect(await perItem.exitCode()).toBe(0);
+      expect(perItem.stdout.trim().split('\n')).toHaveLength(3);
+      await asSent.waitFor(/wirehook\.items\.n1\.http \{"v":1,"items":\[\{"id":"n1\/1-0"\},\{"id":"n1\/1-1"\}\]\}\n/, 30_000);
+      expect(await asSent.exitCode()).toBe(0);
+    } finally {
+      clearInterval(timer);
+      await nc.close();
+      perItem.kill();
+      asSent.kill();
+    }
   }, 60_000);
 
   it('wirehook tail prints live messages on a subject', async () => {

@@ -83,10 +83,10 @@ describe.each(transports)('$name bus', (transport) => {
   });
 
   it('delivers pre-serialised JSON exactly like an object', async () => {
-    const box = collect<{ v: number; item: { id: string } }>(bus, 'wirehook.items.>');
-    bus.publishJson('wirehook.items.n1.http', '{"v":1,"item":{"id":"n1/1-0"}}', { msgId: 'x/n1/1-0' });
+    const box = collect<{ v: number; items: Array<{ id: string }> }>(bus, 'wirehook.items.>');
+    bus.publishJson('wirehook.items.n1.http', '{"v":1,"items":[{"id":"n1/1-0"}]}', { msgId: 'x/n1/1-0+1' });
     await settle(bus);
-    expect(box.got).toEqual([{ subject: 'wirehook.items.n1.http', payload: { v: 1, item: { id: 'n1/1-0' } } }]);
+    expect(box.got).toEqual([{ subject: 'wirehook.items.n1.http', payload: { v: 1, items: [{ id: 'n1/1-0' }] } }]);
     expect(bus.hasSubscribers('wirehook.items.n1.http')).toBe(true);
   });
 
@@ -122,10 +122,10 @@ describe('NATS wire format', () => {
     const sub = raw.subscribe('wirehook.items.>', { callback: (_e, msg) => received.push(new TextDecoder().decode(msg.data)) });
     await raw.flush();
     const bus = await NatsBus.connect({ url: nats.url, name: 'wire-test' });
-    bus.publish('wirehook.items.n1.http', { v: 1, item: { id: 'n1/1-0' } });
+    bus.publish('wirehook.items.n1.http', { v: 1, items: [{ id: 'n1/1-0' }] });
     await bus.flush();
     await new Promise((r) => setTimeout(r, 100));
-    expect(received).toEqual(['{"v":1,"item":{"id":"n1/1-0"}}']);
+    expect(received).toEqual(['{"v":1,"items":[{"id":"n1/1-0"}]}']);
     sub.unsubscribe();
     await bus.close();
     await raw.close();

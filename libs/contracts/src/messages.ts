@@ -8,8 +8,17 @@ interface Versioned {
   v: typeof SCHEMA_VERSION;
 }
 
-export interface ItemMessage extends Versioned {
-  item: Item;
+/**
+ * The payload of `wirehook.items.<node>.<protocol>`: items of that node and protocol, in capture
+ * order. Several items per message because a per-message cost (publish, `Nats-Msg-Id` header,
+ * server routing, delivery) of a few µs in each process would otherwise cap the items per second.
+ */
+export interface ItemBatchMessage extends Versioned {
+  /**
+   * One or more items.
+   * @minItems 1
+   */
+  items: Item[];
 }
 
 export interface PacketMessage extends Versioned {

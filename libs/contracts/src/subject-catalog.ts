@@ -52,6 +52,23 @@ const exampleItem = {
   },
 };
 
+/** The next request on the same connection: a batch holds items of one node and protocol. */
+const exampleNextItem = {
+  ...exampleItem,
+  id: 'node-1/12-1',
+  index: 1,
+  timestamp: 1764470000131,
+  startTime: '2025-11-30T02:33:20.131Z',
+  elapsedTime: 2,
+  requestSize: 72,
+  responseSize: 146,
+  request: { ...exampleItem.request, url: '/users/7.json', path: '/users/7.json', pathSegments: ['users', '7.json'], queryString: {}, headersSize: 72 },
+  response: {
+    ...exampleItem.response, status: 404, statusText: 'Not Found', headersSize: 120, bodySize: 26,
+    content: { mimeType: 'application/json', encoding: '', size: 26, text: '{"error":"no such user 7"}' },
+  },
+};
+
 export const SUBJECT_CATALOG: SubjectSpec[] = [
   {
     id: 'items',
@@ -60,9 +77,15 @@ export const SUBJECT_CATALOG: SubjectSpec[] = [
     from: 'worker',
     to: 'hub, dashboards, external consumers (also kept in the JetStream stream WIREHOOK_ITEMS)',
     delivery: 'broadcast',
-    payload: 'ItemMessage',
-    description: 'One dissected request/response pair (or one-way message) per message.',
-    example: { v: 1, item: exampleItem },
+    payload: 'ItemBatchMessage',
+    description:
+      'A batch of dissected request/response pairs (or one-way messages) of one node and protocol, in capture order: ' +
+      'one or more items per message (a worker sends what it dissected in one event-loop turn, at most 256 items or ' +
+      'about 48 KiB per message; a larger item goes alone). Each message carries a `Nats-Msg-Id` header, ' +
+      '`<worker run>/<first item id>+<item count>`, so a batch re-sent after a reconnect is stored once in the items ' +
+      'stream. Item ids (`<node>/<stream>-<index>`) are unique within a worker run; `id` with `timestamp` tells items ' +
+      'apart across runs.',
+    example: { v: 1, items: [exampleItem, exampleNextItem] },
   },
   {
     id: 'packets',

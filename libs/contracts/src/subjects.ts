@@ -13,7 +13,7 @@ export function subjectToken(value: string): string {
 }
 
 export const Subjects = {
-  /** worker → hub, dashboards, external consumers. One item per message. */
+  /** worker → hub, dashboards, external consumers. A batch of items (ItemBatchMessage) per message. */
   items: (node: string, protocol: string) => `${ROOT}.items.${subjectToken(node)}.${subjectToken(protocol)}`,
   itemsAll: `${ROOT}.items.>`,
   /** worker → anyone interested: packet summaries (only when enabled). */

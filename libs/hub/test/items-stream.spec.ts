@@ -1,8 +1,9 @@
-import { SCHEMA_VERSION, Subjects, type Item, type ItemMessage } from '@wirehook/contracts';
+import { ItemBatchPublisher } from '@wirehook/bus';
+import { SCHEMA_VERSION, Subjects, type Item } from '@wirehook/contracts';
 import { replayCaptureToItems } from '@wirehook/dissectors';
 import { eventually, sharedPcap } from '@wirehook/testing';
 import { StreamClient } from './log-stream-client';
-import { createTestPlace, startTestHub, type TestHub, type TestPlace } from './test-hub';
+import { ApiClient, createTestPlace, startTestHub, type TestHub, type TestPlace } from './test-hub';
 
 /** `/api/items/stream`: items as workers publish them, filtered with the filter language, for the dashboard's Live view. */
 describe('items WebSocket stream', () => {
@@ -29,8 +30,11 @@ describe('items WebSocket stream', () => {
     return client;
   };
 
-  const publish = (batch: Item[]): void => {
-    for (const item of batch) hub.bus.publish<ItemMessage>(Subjects.items(item.worker, item.protocol.name), { v: SCHEMA_VERSION, item });
+  // As a worker publishes: batches of items (here at most three per message).
+  const publish = (some: Item[]): void => {
+    const batches = new ItemBatchPublisher({ bus: hub.bus, session: 'test', maxItems: 3 });
+    for (const item of some) batches.add(Subjects.items(item.worker, item.protocol.name), item.id, JSON.stringify(item));
+    batches.flush();
   };
 
   it('sends every matching item as it arrives, in order, after the recent ones asked for', async () => {
@@ -45,6 +49,24 @@ describe('items WebSocket stream', () => {
     await eventually(() => expect(all.entries).toHaveLength(3 + items.length - 5));
     expect(all.entries.map((i) => i.id)).toEqual([...items.slice(2, 5), ...items.slice(5)].map((i) => i.id));
     await eventually(() => expect(failing.entries.map((i) => i.id)).toEqual(errors.filter((i) => items.indexOf(i) >= 5).map((i) => i.id)));
+  });
+
+  it('shows and counts each item once when a batch is re-sent (as after a NATS reconnect)', async () => {
+    const api = new ApiClient(hub.url, hub.adminToken);
+    const total = async (): Promise<number> => (await api.get<{ total: number }>('/api/items/counts')).body.total;
+    await eventually(async () => expect(await total()).toBe(items.length));
+    const watcher = open('');
+    expect(await watcher.opened).toBe('open');
+    const last = items[items.length - 1];
+    const again = items.filter((i) => i.protocol.name === last.protocol.name).slice(-4);
+    const json = JSON.stringify({ v: SCHEMA_VERSION, items: again });
+    const subject = Subjects.items(again[0].worker, again[0].protocol.name);
+    hub.bus.publishJson(subject, json, { msgId: `test/${again[0].id}+${again.length}` });
+    hub.bus.publishJson(subject, json, { msgId: `test/${again[0].id}+${again.length}` });
+    await hub.bus.flush();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await total()).toBe(items.length);
+    expect(watcher.entries).toEqual([]);
   });
 
   it('refuses a bad filter with 400, no token with 401', async () => {

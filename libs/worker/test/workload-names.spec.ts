@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { InProcessBus } from '@wirehook/bus';
-import { configSchema, Subjects, type Item, type ItemMessage, type LogEntry } from '@wirehook/contracts';
+import { configSchema, Subjects, type Item, type ItemBatchMessage, type LogEntry } from '@wirehook/contracts';
 import { eventually, makeKubeConfig, pendingPod, runningStatus, sharedPcap, startKubeApiServer, type KubeApiServer } from '@wirehook/testing';
 import { startWorker, type RunningWorker } from '../src';
 
@@ -62,7 +62,7 @@ describe('workload names on items', () => {
 
     const items: Item[] = [];
     const consoleLines: string[] = [];
-    bus.subscribe<ItemMessage>(Subjects.itemsAll, (message) => void items.push(message.item));
+    bus.subscribe<ItemBatchMessage>(Subjects.itemsAll, (message) => void items.push(...message.items));
     bus.subscribe<LogEntry>(Subjects.logsAll, (entry) => void (entry.source === 'console' && consoleLines.push(entry.message)));
     const config = configSchema.parse({
       node: { name: 'node-a' },

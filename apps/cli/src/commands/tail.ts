@@ -1,21 +1,34 @@
 import type { Command } from 'commander';
-import { isValidSubject, NatsBus } from '@wirehook/bus';
+import { isValidSubject, NatsBus, SubjectPattern } from '@wirehook/bus';
+import { Subjects, type ItemBatchMessage } from '@wirehook/contracts';
 import { addConfigOptions, configFromFlags, type ConfigFlags } from '../config-options';
 
 interface TailFlags extends ConfigFlags {
   count?: string;
   json?: boolean;
+  batches?: boolean;
 }
 
-/** `wirehook tail <subject>`: live messages on a subject (wildcards allowed), one per line. */
+const itemSubjects = new SubjectPattern(Subjects.itemsAll);
+
+function isItemBatch(payload: unknown): payload is ItemBatchMessage {
+  return typeof payload === 'object' && payload !== null && Array.isArray((payload as { items?: unknown }).items);
+}
+
+/**
+ * `wirehook tail <subject>`: live messages on a subject (wildcards allowed), one per line. Item
+ * subjects carry batches; those are printed one item per line (what a reader greps or pipes to
+ * jq), unless `--batches` asks for the messages as they are on the wire.
+ */
 export function registerTailCommand(program: Command): void {
   addConfigOptions(
     program
       .command('tail')
       .description('print live messages on a NATS subject, e.g. wirehook tail "wirehook.items.>" (needs NATS_URL)')
       .argument('<subject>', 'subject or wildcard pattern')
-      .option('-n, --count <n>', 'exit after this many messages')
-      .option('--json', 'one JSON object per line: {"subject": …, "payload": …}'),
+      .option('-n, --count <n>', 'exit after this many lines')
+      .option('--json', 'one JSON object per line: {"subject": …, "payload": …}, or {"subject": …, "item": …} for an item')
+      .option('--batches', 'print item batches as one message each, as sent, instead of one line per item'),
   ).action(async (subject: string, flags: TailFlags) => {
     const { config } = configFromFlags(flags);
     if (!config.nats.url) throw new Error('tail reads from NATS: set nats.url (NATS_URL)');
@@ -33,11 +46,15 @@ export function registerTailCommand(program: Command): void {
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      bus.subscribe(subject, (payload, actual) => {
+      const print = (actual: string, key: 'payload' | 'item', value: unknown): void => {
         if (seen >= limit) return;
         seen++;
-        process.stdout.write((flags.json ? JSON.stringify({ subject: actual, payload }) : `${actual} ${JSON.stringify(payload)}`) + '\n');
+        process.stdout.write((flags.json ? JSON.stringify({ subject: actual, [key]: value }) : `${actual} ${JSON.stringify(value)}`) + '\n');
         if (seen >= limit) stop();
+      };
+      bus.subscribe(subject, (payload, actual) => {
+        if (!flags.batches && isItemBatch(payload) && itemSubjects.matches(actual)) for (const item of payload.items) print(actual, 'item', item);
+        else print(actual, 'payload', payload);
       });
     });
     await bus.close();

@@ -4,7 +4,7 @@ import {
   QueueGroups,
   Subjects,
   type HubActionMessage,
-  type ItemMessage,
+  type ItemBatchMessage,
   type LogEntry,
   type PodEventMessage,
   type ScriptsChangedMessage,
@@ -27,9 +27,10 @@ export class HubEventsController {
     private readonly items: RecentItemsService,
   ) {}
 
+  /** A worker's batch of items: each is counted, kept and streamed on its own. */
   @EventPattern(Subjects.itemsAll)
-  onItem(@Payload() message: ItemMessage): void {
-    this.items.add(message.item);
+  onItems(@Payload() message: ItemBatchMessage): void {
+    for (const item of message.items) this.items.add(item);
   }
 
   @EventPattern(Subjects.logsAll)

@@ -5,7 +5,9 @@ import { LogService } from '../logs/log.service';
 
 /**
  * Keeps the JetStream stream over `wirehook.items.>` in place with the configured retention,
- * so an external consumer can read every item durably and replay.
+ * so an external consumer can read every item durably and replay. It stores the workers' item
+ * batches as sent; a batch re-sent after a reconnect has the same `Nats-Msg-Id` and is stored
+ * once within the duplicate window, so each item is stored once.
  */
 @Injectable()
 export class ItemsStreamService implements OnApplicationBootstrap {

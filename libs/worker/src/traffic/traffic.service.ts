@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { ItemBatchPublisher } from '@wirehook/bus';
 import { TcpReassembler, toPacketInfo, type CaptureSource, type DecodedPacket } from '@wirehook/capture';
 import { SCHEMA_VERSION, Subjects, type Item, type PacketInfo, type PacketMessage, type WorkerCounters } from '@wirehook/contracts';
 import { createDissectionPipeline, type DissectionPipeline } from '@wirehook/dissectors';
@@ -31,6 +32,8 @@ export class TrafficService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Items as JSON text: serialised once for the bus and the sandbox. */
   private readonly itemsToAgents: DeliveryBatcher<string>;
   private readonly packetsToBus?: DeliveryBatcher<PacketInfo>;
+  /** Items to the bus: several per message, sent at the end of each event-loop turn. */
+  private readonly itemsToBus: ItemBatchPublisher;
   private housekeeping?: NodeJS.Timeout;
   private stopped = false;
   private cancelWait: () => void = () => undefined;
@@ -53,6 +56,11 @@ export class TrafficService implements OnApplicationBootstrap, OnModuleDestroy {
     this.reassembler = new TcpReassembler(this.dissection);
     this.packetsToAgents = new DeliveryBatcher({ ...BATCH, deliver: (batch) => runtime.onPacketsCaptured(batch) });
     this.itemsToAgents = new DeliveryBatcher({ ...BATCH, deliver: (json) => runtime.onItemsCaptured({ json }) });
+    this.itemsToBus = new ItemBatchPublisher({
+      bus: options.bus,
+      session: this.session,
+      onError: (error, subject, items) => options.logger.warn(`${items} items not published on ${subject}: ${error.message}`),
+    });
     if (options.config.tap.packets) {
       this.packetsToBus = new DeliveryBatcher({
         ...BATCH,
@@ -97,7 +105,11 @@ export class TrafficService implements OnApplicationBootstrap, OnModuleDestroy {
 
   snapshot(): WorkerCounters {
     const dropped =
-      this.packetsToAgents.dropped + this.itemsToAgents.dropped + this.reassembler.stats().dropped + this.options.bus.stats().dropped;
+      this.packetsToAgents.dropped +
+      this.itemsToAgents.dropped +
+      this.reassembler.stats().dropped +
+      this.options.bus.stats().dropped +
+      this.itemsToBus.stats().failedItems;
     return { ...this.counters, drops: dropped };
   }
 
@@ -123,8 +135,8 @@ export class TrafficService implements OnApplicationBootstrap, OnModuleDestroy {
     const toAgents = this.agents.runtime.hasHook('onItemCaptured');
     if (!toBus && !toAgents) return;
     const json = JSON.stringify(item);
-    // The message id lets the durable items stream store a resent item once.
-    if (toBus) this.options.bus.publishJson(subject, `{"v":${SCHEMA_VERSION},"item":${json}}`, { msgId: `${this.session}/${item.id}` });
+    // The batch's message id (from the session and the first item's id) lets the durable items stream store a resent batch once.
+    if (toBus) this.itemsToBus.add(subject, item.id, json);
     if (toAgents) this.itemsToAgents.add(json);
   }
 
@@ -146,6 +158,7 @@ export class TrafficService implements OnApplicationBootstrap, OnModuleDestroy {
   private endOfCapture(): void {
     this.reassembler.closeAll(this.lastPacketTime);
     this.dissection.close();
+    this.itemsToBus.flush();
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -154,6 +167,8 @@ export class TrafficService implements OnApplicationBootstrap, OnModuleDestroy {
     clearInterval(this.housekeeping);
     await this.source?.stop();
     await this.running;
+    // Items dissected in this last turn (capture stop closes the streams) go out before the bus closes.
+    this.itemsToBus.flush();
     await Promise.all([this.packetsToAgents.drain(), this.itemsToAgents.drain(), this.packetsToBus?.drain()]);
   }
 }
