@@ -20,12 +20,18 @@ export function latin1Text(buf: Buffer, start: number, end: number): string {
 
 let isoSecond = NaN;
 let isoPrefix = '';
+let isoMs = NaN;
+let isoLast = '';
+/** `000Z` … `999Z`: the per-item part, prebuilt. */
+const MILLIS_Z = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0') + 'Z');
 
 /**
  * `new Date(ms).toISOString()` costs about a microsecond; items of one second share the
  * date-and-time prefix, so only the milliseconds are formatted per item.
  */
 export function isoTime(ms: number): string {
+  const whole = Math.floor(ms);
+  if (whole === isoMs) return isoLast; // items of one millisecond (common under load) share the string
   if (!Number.isFinite(ms)) return '';
   const second = Math.floor(ms / 1000);
   if (second !== isoSecond) {
@@ -34,6 +40,7 @@ export function isoTime(ms: number): string {
     isoSecond = second;
     isoPrefix = full.slice(0, 20);
   }
-  const millis = Math.floor(ms) - second * 1000;
-  return isoPrefix + (millis < 10 ? '00' : millis < 100 ? '0' : '') + millis + 'Z';
+  isoMs = whole;
+  isoLast = isoPrefix + MILLIS_Z[whole - second * 1000];
+  return isoLast;
 }

@@ -63,11 +63,36 @@ export class Flow {
   }
 
   emit(exchange: Exchange): Item {
+    return this.emitFields(
+      exchange.protocol,
+      exchange.request,
+      exchange.response,
+      exchange.requestStart,
+      exchange.responseStart,
+      exchange.responseEnd,
+      exchange.requestSize,
+      exchange.responseSize,
+      exchange.error,
+    );
+  }
+
+  /** `emit` without the Exchange object: for the per-pair hot path (HTTP). */
+  emitFields(
+    protocol: ItemProtocol,
+    request: ItemRequest | null,
+    response: ItemResponse | null,
+    requestStart: number,
+    responseStart: number,
+    responseEnd: number,
+    requestSize: number,
+    responseSize: number,
+    error: ItemError | undefined,
+  ): Item {
     const index = this.nextIndex++;
     const { source } = this;
-    const hasRequest = exchange.request !== null && !Number.isNaN(exchange.requestStart);
-    const timestamp = hasRequest ? exchange.requestStart : exchange.responseStart;
-    const elapsed = hasRequest && exchange.response !== null ? exchange.responseEnd - exchange.requestStart : 0;
+    const hasRequest = request !== null && !Number.isNaN(requestStart);
+    const timestamp = hasRequest ? requestStart : responseStart;
+    const elapsed = hasRequest && response !== null ? responseEnd - requestStart : 0;
     const src = this.endpoint(this.client.ip, this.clientPort);
     const dst = this.endpoint(this.server.ip, this.serverPort);
     const item: Item = {
@@ -76,19 +101,19 @@ export class Flow {
       stream: this.stream,
       worker: source.worker,
       node: { ip: source.nodeIp, name: source.worker },
-      protocol: this.ipVersion === 6 ? asIpv6(exchange.protocol) : exchange.protocol,
+      protocol: this.ipVersion === 6 ? asIpv6(protocol) : protocol,
       src,
       dst,
       namespace: dst.namespace,
       timestamp,
       startTime: isoTime(timestamp),
       elapsedTime: elapsed > 0 ? roundMs(elapsed) : 0,
-      requestSize: exchange.requestSize,
-      responseSize: exchange.responseSize,
-      request: exchange.request,
-      response: exchange.response,
+      requestSize,
+      responseSize,
+      request,
+      response,
     };
-    if (exchange.error !== undefined) item.error = exchange.error;
+    if (error !== undefined) item.error = error;
     source.onItem(item);
     return item;
   }

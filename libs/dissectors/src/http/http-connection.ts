@@ -288,22 +288,28 @@ export class HttpConnection implements TcpProtocolHandler {
   }
 
   private emit(exchange: Exchange, error: ItemError | undefined): void {
-    this.ctx.flow.emit({
-      protocol: protocolFor(exchange.httpVersion),
-      request: exchange.request,
-      response: exchange.response,
-      requestStart: exchange.requestStart,
-      responseStart: exchange.responseStart,
-      responseEnd: exchange.responseEnd,
-      requestSize: exchange.requestSize,
-      responseSize: exchange.responseSize,
+    this.ctx.flow.emitFields(
+      protocolFor(exchange.httpVersion),
+      exchange.request,
+      exchange.response,
+      exchange.requestStart,
+      exchange.responseStart,
+      exchange.responseEnd,
+      exchange.requestSize,
+      exchange.responseSize,
       error,
-    });
+    );
   }
 
   private remove(exchange: Exchange): void {
-    const at = this.queue.indexOf(exchange);
-    if (at >= 0) this.queue.splice(at, 1);
+    const queue = this.queue;
+    // The oldest request is the usual one: shift() reuses the array's store where splice() allocates.
+    if (queue[0] === exchange) {
+      queue.shift();
+      return;
+    }
+    const at = queue.indexOf(exchange);
+    if (at >= 0) queue.splice(at, 1);
   }
 
   /** A client that never gets answers must not grow the queue without bound. */

@@ -1,5 +1,8 @@
 import { utf8Text } from '../buffer-text';
-import { HASH_SEED, StringCache, sameBytes } from '../string-cache';
+import { HASH_SEED as SEED, StringCache, sameBytes } from '../string-cache';
+
+/** Read once: the line loop below reads it per line, and through the import it measured slower. */
+const HASH_SEED = SEED;
 
 /** Parses the head (start line + header fields) of an HTTP/1.x message from bytes. */
 
@@ -188,8 +191,11 @@ export function parseHttpHead(buf: Buffer, start: number, end: number): HttpHead
     let sp2 = lineEnd - 1;
     while (sp2 >= start && buf[sp2] !== SP) sp2--;
     if (sp1 >= lineEnd || sp1 === start || sp2 <= sp1 + 1) throw new HttpHeadError(`bad request line: ${lineText(buf, start, lineEnd)}`);
-    const method = values.get(buf, start, sp1, hashRange(buf, start, sp1));
-    if (!KNOWN_METHODS.has(method) && !TOKEN_RE.test(method)) throw new HttpHeadError(`bad method: ${lineText(buf, start, lineEnd)}`);
+    let method = commonMethod(buf, start, sp1);
+    if (method === '') {
+      method = values.get(buf, start, sp1, hashRange(buf, start, sp1));
+      if (!KNOWN_METHODS.has(method) && !TOKEN_RE.test(method)) throw new HttpHeadError(`bad method: ${lineText(buf, start, lineEnd)}`);
+    }
     const version = lineEnd - sp2 === 9 && isHttp1(buf, sp2 + 1, lineEnd) ? buf[sp2 + 8] : 0;
     if (version !== 49 && version !== 48) throw new HttpHeadError(`unsupported HTTP version: ${lineText(buf, start, lineEnd)}`);
     head.isRequest = true;
@@ -245,6 +251,20 @@ export function parseHttpHead(buf: Buffer, start: number, end: number): HttpHead
     pos = i + 1;
   }
   return head;
+}
+
+/** The most common methods straight from the bytes (no lookup, no string made); '' for the others. */
+function commonMethod(buf: Buffer, start: number, end: number): string {
+  switch (end - start) {
+    case 3:
+      if (buf[start + 1] === 69 && buf[start + 2] === 84) return buf[start] === 71 ? 'GET' : '';
+      return buf[start] === 80 && buf[start + 1] === 85 && buf[start + 2] === 84 ? 'PUT' : '';
+    case 4:
+      if (buf[start] === 80 && buf[start + 1] === 79 && buf[start + 2] === 83 && buf[start + 3] === 84) return 'POST';
+      return buf[start] === 72 && buf[start + 1] === 69 && buf[start + 2] === 65 && buf[start + 3] === 68 ? 'HEAD' : '';
+    default:
+      return '';
+  }
 }
 
 function isBlank(c: number): boolean {
