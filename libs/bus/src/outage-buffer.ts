@@ -15,26 +15,55 @@ export interface OutageBufferOptions {
   resendMaxBytes: number;
 }
 
+/** Where a recently sent message's bytes sit in the ring. */
+interface RecentEntry {
+  subject: string;
+  msgId: string;
+  at: number;
+  offset: number;
+  length: number;
+}
+
 /**
  * Why this exists: the NATS client discards whatever it had queued when the connection drops,
  * and notices the drop only after some writes already went nowhere. So the bus keeps (1) every
  * publish made while disconnected, up to a byte bound, and (2) the last moments of messages
  * that carry an id, which it sends again on reconnect; the items stream de-duplicates by id.
+ *
+ * The last moments are copies in one ring of `resendMaxBytes`, allocated once: holding on to each
+ * message's own buffer for a while made the allocator and garbage collector work for every
+ * publish (measured: twice the CPU of a 48 KiB item-batch publish).
  */
 export class OutageBuffer {
   private pending: HeldMessage[] = [];
   private pendingBytes = 0;
-  private recent: HeldMessage[] = [];
+  private ring?: Buffer;
+  /** Where the next copy goes. */
+  private writeAt = 0;
+  /** Entries in the order sent; those before recentStart are gone. */
+  private recent: RecentEntry[] = [];
   private recentStart = 0;
-  private recentBytes = 0;
 
   constructor(private readonly options: OutageBufferOptions) {}
 
   /** Remembers a message sent while connected (only those with an id can be safely re-sent). */
   sent(message: HeldMessage): void {
     if (!message.msgId) return;
-    this.recent.push(message);
-    this.recentBytes += message.data.length;
+    const length = message.data.length;
+    // Larger than the whole window: it cannot be kept (far above NATS's max_payload by default).
+    if (length > this.options.resendMaxBytes) return;
+    const ring = (this.ring ??= Buffer.allocUnsafe(this.options.resendMaxBytes));
+    let offset = this.writeAt;
+    if (offset + length > ring.length) {
+      // Wrap: what lies from here to the end is older than anything at the start, so it goes first.
+      while (this.head() && (this.head() as RecentEntry).offset >= offset) this.recentStart++;
+      offset = 0;
+    }
+    // Overwritten copies are the oldest ones; entries never straddle the write position.
+    for (let head = this.head(); head && head.offset >= offset && head.offset < offset + length; head = this.head()) this.recentStart++;
+    ring.set(message.data, offset);
+    this.recent.push({ subject: message.subject, msgId: message.msgId, at: message.at, offset, length });
+    this.writeAt = offset + length;
     this.trimRecent(message.at);
   }
 
@@ -52,12 +81,20 @@ export class OutageBuffer {
    */
   disconnected(now: number): number {
     this.trimRecent(now);
-    const resend = this.recent.slice(this.recentStart);
+    const ring = this.ring;
+    const resend: HeldMessage[] = [];
+    if (ring) {
+      for (let i = this.recentStart; i < this.recent.length; i++) {
+        const e = this.recent[i];
+        // A copy: the ring is written again once connected.
+        resend.push({ subject: e.subject, msgId: e.msgId, at: e.at, data: Buffer.from(ring.subarray(e.offset, e.offset + e.length)) });
+      }
+    }
     this.pending = [...resend, ...this.pending];
     this.pendingBytes += resend.reduce((sum, m) => sum + m.data.length, 0);
     this.recent = [];
     this.recentStart = 0;
-    this.recentBytes = 0;
+    this.writeAt = 0;
     return resend.length;
   }
 
@@ -73,21 +110,16 @@ export class OutageBuffer {
     return this.pendingBytes;
   }
 
+  private head(): RecentEntry | undefined {
+    return this.recentStart < this.recent.length ? this.recent[this.recentStart] : undefined;
+  }
+
   private trimRecent(now: number): void {
-    const recent = this.recent;
-    let start = this.recentStart;
-    while (
-      start < recent.length &&
-      (now - recent[start].at > this.options.resendWindowMs || this.recentBytes > this.options.resendMaxBytes)
-    ) {
-      this.recentBytes -= recent[start].data.length;
-      start++;
-    }
+    while (this.recentStart < this.recent.length && now - this.recent[this.recentStart].at > this.options.resendWindowMs) this.recentStart++;
     // Compact now and then instead of shifting on every message.
-    if (start > 4096 && start > recent.length / 2) {
-      this.recent = recent.slice(start);
-      start = 0;
+    if (this.recentStart > 4096 && this.recentStart > this.recent.length / 2) {
+      this.recent = this.recent.slice(this.recentStart);
+      this.recentStart = 0;
     }
-    this.recentStart = start;
   }
 }
