@@ -6,9 +6,9 @@ import { utf8Text } from './buffer-text';
  * and a hit costs one comparison of the bytes with the remembered string instead of a native
  * decode and a new string to collect.
  *
- * Direct-mapped and bounded: `hash` (any function of the bytes, computed by the caller while it
- * scans them anyway) picks one slot, which keeps the last string stored there; a miss decodes and
- * replaces it. Hits are checked byte for byte, so a hash collision only costs a decode.
+ * Direct-mapped and bounded: `hash` (any function of the bytes; callers sample a few) picks one
+ * slot, which keeps the last string stored there; a miss decodes and replaces it. Hits are
+ * checked byte for byte, so a hash collision only costs a decode.
  */
 export class StringCache {
   private readonly slots: string[];
@@ -42,6 +42,3 @@ export function sameBytes(text: string, buf: Buffer, start: number, length: numb
   for (let i = 0; i < length; i++) if (text.charCodeAt(i) !== buf[start + i]) return false;
   return true;
 }
-
-/** Seed of the FNV-1a hash (`hash = Math.imul(hash ^ byte, 0x01000193)`) callers fold over the bytes they scan. */
-export const HASH_SEED = 0x811c9dc5 | 0;
