@@ -190,13 +190,22 @@ const TEXT_MIME_RE = /^(text\/|application\/(json|javascript|ecmascript|xml|x-ww
 const BINARY_MIME_RE = /^(image|audio|video|font)\/|^application\/(octet-stream|zip|gzip|x-gzip|pdf|wasm|x-protobuf|protobuf|grpc|msgpack|x-msgpack|vnd\.ms-|x-tar|x-7z)/i;
 
 const mimeVerdicts = new Map<string, boolean | undefined>();
+let lastMime = '';
+let lastMimeVerdict: boolean | undefined = undefined;
 
 /** True/false when the media type decides text vs binary, undefined when the bytes must be sniffed. */
 function mimeIsText(mimeType: string): boolean | undefined {
   if (mimeType === '') return undefined;
-  if (mimeVerdicts.has(mimeType)) return mimeVerdicts.get(mimeType);
-  const verdict = TEXT_MIME_RE.test(mimeType) ? true : BINARY_MIME_RE.test(mimeType) ? false : undefined;
-  if (mimeVerdicts.size < 1024) mimeVerdicts.set(mimeType, verdict);
+  // Header values come from a string cache: the same string object, message after message.
+  if (mimeType === lastMime) return lastMimeVerdict;
+  let verdict: boolean | undefined;
+  if (mimeVerdicts.has(mimeType)) verdict = mimeVerdicts.get(mimeType);
+  else {
+    verdict = TEXT_MIME_RE.test(mimeType) ? true : BINARY_MIME_RE.test(mimeType) ? false : undefined;
+    if (mimeVerdicts.size < 1024) mimeVerdicts.set(mimeType, verdict);
+  }
+  lastMime = mimeType;
+  lastMimeVerdict = verdict;
   return verdict;
 }
 

@@ -1,5 +1,5 @@
 import type { StreamCloseReason } from '@wirehook/capture';
-import { PROTOCOLS, type HttpRequest, type HttpResponse, type ItemError, type ItemErrorType } from '@wirehook/contracts';
+import { PROTOCOLS, type HttpRequest, type HttpResponse, type ItemError, type ItemErrorType, type ItemProtocol } from '@wirehook/contracts';
 import type { HandlerContext, TcpProtocolHandler } from '../tcp-handler';
 import { closeErrorType, closeMessage } from '../tcp-handler';
 import { toHttpRequest, toHttpResponse } from './http-items';
@@ -357,6 +357,9 @@ function mergeProblems(request: ItemError | null, response: ItemError | null): I
   return { type: request.type, msg: `${request.msg}; ${response.msg}` };
 }
 
-function protocolFor(httpVersion: string) {
-  return httpVersion === 'HTTP/1.0' ? PROTOCOLS.http10 : PROTOCOLS.http11;
+const HTTP10: ItemProtocol = PROTOCOLS.http10;
+const HTTP11: ItemProtocol = PROTOCOLS.http11;
+
+function protocolFor(httpVersion: string): ItemProtocol {
+  return httpVersion === 'HTTP/1.0' ? HTTP10 : HTTP11;
 }

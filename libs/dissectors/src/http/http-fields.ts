@@ -6,8 +6,41 @@ export interface SplitTarget {
   queryString: Record<string, string>;
 }
 
+interface TargetParts {
+  path: string;
+  /** Shared by every request with this target: hand out copies. */
+  segments: readonly string[];
+  query: string;
+}
+
+const targetParts = new Map<string, TargetParts>();
+const MAX_TARGETS = 1024;
+/** Longer targets (rare, and often unique) are split every time: the memo stays small. */
+const MAX_CACHED_TARGET = 256;
+
+/**
+ * `splitTarget` with its string work remembered per target (clients repeat their URLs); every
+ * call still returns fresh arrays and objects, since each item owns its own.
+ */
+export function splitTargetCached(target: string): SplitTarget {
+  if (target.length > MAX_CACHED_TARGET) return splitTarget(target);
+  let parts = targetParts.get(target);
+  if (parts === undefined) {
+    const { path, query } = pathAndQuery(target);
+    parts = { path, segments: pathSegments(path), query };
+    if (targetParts.size >= MAX_TARGETS) targetParts.clear();
+    targetParts.set(target, parts);
+  }
+  return { path: parts.path, pathSegments: parts.segments.slice(), queryString: parts.query === '' ? {} : parseQuery(parts.query) };
+}
+
 /** Splits a request target into path, decoded path segments and decoded query parameters. */
 export function splitTarget(target: string): SplitTarget {
+  const { path, query } = pathAndQuery(target);
+  return { path, pathSegments: pathSegments(path), queryString: query === '' ? {} : parseQuery(query) };
+}
+
+function pathAndQuery(target: string): { path: string; query: string } {
   let pathPart = target;
   // absolute-form (proxies): keep only the path of http://host/path
   if (!target.startsWith('/') && /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(target)) {
@@ -19,7 +52,7 @@ export function splitTarget(target: string): SplitTarget {
   const question = pathPart.indexOf('?');
   const path = question >= 0 ? pathPart.slice(0, question) : pathPart;
   const query = question >= 0 ? pathPart.slice(question + 1) : '';
-  return { path, pathSegments: pathSegments(path), queryString: query === '' ? {} : parseQuery(query) };
+  return { path, query };
 }
 
 export function pathSegments(path: string): string[] {

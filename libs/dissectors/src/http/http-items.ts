@@ -1,13 +1,13 @@
 import type { HttpRequest, HttpResponse } from '@wirehook/contracts';
 import type { DissectionStats } from '../stats';
 import { decodeBody } from './http-body';
-import { parseCookieHeader, parseSetCookieHeaders, splitTarget } from './http-fields';
+import { parseCookieHeader, parseSetCookieHeaders, splitTargetCached } from './http-fields';
 import type { HttpMessage } from './http-parser';
 
 /** The item's `request` for a parsed (possibly incomplete) request message. */
 export function toHttpRequest(message: HttpMessage, maxBodyBytes: number, stats: DissectionStats): HttpRequest {
   const head = message.head;
-  const target = splitTarget(head.target);
+  const target = splitTargetCached(head.target);
   const body = decodeBody(message.body, head.contentType, head.contentEncoding, maxBodyBytes);
   if (body.truncated) stats.truncatedBodies++;
   if (body.undecoded !== '') stats.undecodableBodies++;
