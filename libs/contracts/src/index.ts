@@ -5,3 +5,4 @@ export * from './messages';
 export * from './config';
 export * from './subject-catalog';
 export * from './agent-title';
+export * from './log-line';

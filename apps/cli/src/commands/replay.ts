@@ -2,12 +2,10 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import type { Item } from '@wirehook/contracts';
-import { replayCaptureToItems, type ReplaySummary } from '@wirehook/dissectors';
-import { formatLogLine } from '@wirehook/hub';
+import { formatLogLine, type Item } from '@wirehook/contracts';
+import type { ReplaySummary } from '@wirehook/dissectors';
 import { addConfigOptions, configFromFlags, type ConfigFlags } from '../config-options';
 import { readAgentFiles } from '../replay/agent-files';
-import { replayWithAgents } from '../replay/agent-replay';
 import { NdjsonWriter } from '../replay/ndjson-writer';
 
 interface ReplayFlags extends ConfigFlags {
@@ -51,6 +49,8 @@ export function registerReplayCommand(program: Command): void {
       if (flags.agents) {
         const { config } = configFromFlags(flags, flags.node);
         const agents = readAgentFiles(flags.agents);
+        // Loaded when needed: the sandbox and the dissectors are not part of every command's start-up.
+        const { replayWithAgents } = await import('../replay/agent-replay');
         const summary = await replayWithAgents({
           capture: path,
           agents,
@@ -77,6 +77,7 @@ export function registerReplayCommand(program: Command): void {
           : undefined;
       bar?.start(size, 0, { packets: 0, items: 0 });
       let summary: ReplaySummary;
+      const { replayCaptureToItems } = await import('@wirehook/dissectors');
       try {
         summary = await replayCaptureToItems(path, {
           worker: flags.node,

@@ -1,9 +1,4 @@
 import type { Command } from 'commander';
-import { collectDefaultMetrics, Registry } from 'prom-client';
-import { createBus } from '@wirehook/bus';
-import { startHub } from '@wirehook/hub';
-import { openDatabase } from '@wirehook/storage';
-import { startWorker } from '@wirehook/worker';
 import { addConfigOptions, configFromFlags, type ConfigFlags } from '../config-options';
 import { createProcessLogger, onShutdownSignal } from '@wirehook/process';
 import { WIREHOOK_VERSION } from '@wirehook/process';
@@ -14,6 +9,14 @@ export function registerStartCommand(program: Command): void {
     program.command('start').description('run hub and one worker in one process (in-process bus, PGlite under ./data unless configured)'),
   ).action(async (flags: ConfigFlags) => {
     const { config, sources } = configFromFlags(flags, 'local');
+    // Loaded when the command runs, so that the other commands start without hub, worker and database code.
+    const [{ collectDefaultMetrics, Registry }, { createBus }, { startHub }, { openDatabase }, { startWorker }] = await Promise.all([
+      import('prom-client'),
+      import('@wirehook/bus'),
+      import('@wirehook/hub'),
+      import('@wirehook/storage'),
+      import('@wirehook/worker'),
+    ]);
     const logger = createProcessLogger('wirehook', config.logging.level);
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics });

@@ -54,11 +54,3 @@ export class LogStore {
     return { stored: this.ring.length, received: this.total, capacity: this.capacity };
   }
 }
-
-/** One console line per entry: `12:00:05 [node] [agent] message`. */
-export function formatLogLine(entry: LogEntry): string {
-  const time = new Date(entry.time).toISOString().slice(11, 19);
-  const agent = entry.agent ? ` [${entry.agent}]` : '';
-  const level = entry.level === 'info' ? '' : ` ${entry.level.toUpperCase()}`;
-  return `${time} [${entry.node}]${agent}${level} ${entry.message}`;
-}

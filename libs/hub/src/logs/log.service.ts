@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { logLevelRank, Subjects, type LogEntry } from '@wirehook/contracts';
+import { formatLogLine, logLevelRank, Subjects, type LogEntry } from '@wirehook/contracts';
 import { HUB_OPTIONS, type HubOptions } from '../hub-options';
-import { formatLogLine, LogStore } from './log-store';
+import { LogStore } from './log-store';
 
 /** Keeps every node's log entries (arriving on `wirehook.logs.>`) in the bounded store, and prints them. */
 @Injectable()
