@@ -105,12 +105,49 @@ class HeaderName {
     readonly raw: string,
     readonly canonical: string,
     readonly field: Field,
+    /** Shared by every spelling of the name (`host`, `Host`): whether this head has set it yet. */
+    readonly seen: SeenMark,
   ) {}
+}
+
+/**
+ * `head === heads` when the current head has set the field: a repeated field is then joined,
+ * and the usual first occurrence needs no lookup in the (megamorphic) headers object.
+ */
+class SeenMark {
+  head = 0;
+}
+
+/** Heads parsed so far (wrapping): the value SeenMark.head is compared with. */
+let heads = 0;
+const seenMarks = new Map<string, SeenMark>();
+const MAX_SEEN_MARKS = 4096;
+
+function seenMarkFor(canonical: string): SeenMark {
+  let mark = seenMarks.get(canonical);
+  if (mark === undefined) {
+    mark = new SeenMark();
+    seenMarks.set(canonical, mark);
+  }
+  return mark;
+}
+
+/**
+ * Starts a head. The marks are bounded between heads: past the cap they are all dropped, with
+ * the cached names holding them, so every spelling of a name keeps sharing one mark.
+ */
+function nextHead(): number {
+  if (seenMarks.size >= MAX_SEEN_MARKS) {
+    seenMarks.clear();
+    names.fill(EMPTY_NAME);
+  }
+  heads = (heads + 1) | 0;
+  return heads;
 }
 
 const NAME_SLOTS = 1024;
 const MAX_CACHED_NAME = 64;
-const EMPTY_NAME = new HeaderName('', '', Field.Other);
+const EMPTY_NAME = new HeaderName('', '', Field.Other, new SeenMark());
 /** Direct-mapped like StringCache, but keeping the canonical name and field with the raw name. */
 const names: HeaderName[] = new Array<HeaderName>(NAME_SLOTS).fill(EMPTY_NAME);
 
@@ -121,7 +158,7 @@ function headerName(buf: Buffer, start: number, end: number, hash: number): Head
   if (cached.raw.length === length && sameBytes(cached.raw, buf, start, length)) return cached;
   const raw = utf8Text(buf, start, end);
   const canonical = canonicalHeaderName(raw);
-  const name = new HeaderName(raw, canonical, fieldOf(canonical));
+  const name = new HeaderName(raw, canonical, fieldOf(canonical), seenMarkFor(canonical));
   if (length <= MAX_CACHED_NAME && raw.length === length) names[slot] = name;
   return name;
 }
@@ -202,6 +239,7 @@ export function parseHttpHead(buf: Buffer, start: number, end: number): HttpHead
   }
 
   const headers = head.headers;
+  const headId = nextHead();
   let last: HeaderName | null = null;
   let pos = lf + 1;
   while (pos < end) {
@@ -235,7 +273,9 @@ export function parseHttpHead(buf: Buffer, start: number, end: number): HttpHead
       while (valueEnd > valueStart && isBlank(buf[valueEnd - 1])) valueEnd--;
       const value = values.get(buf, valueStart, valueEnd, sampleHash(buf, valueStart, valueEnd));
       const key = name.canonical;
-      const previous = headers[key];
+      const mark = name.seen;
+      const previous = mark.head === headId ? headers[key] : undefined;
+      mark.head = headId;
       const joined = previous === undefined ? value : previous + (name.field === Field.SetCookie ? '\n' : ', ') + value;
       headers[key] = joined;
       if (name.field !== Field.Other) noteField(head, name.field, joined);
