@@ -36,6 +36,18 @@ describe('HTTP head parser and its caches', () => {
     expect(parse('GET / HTTP/1.1\r\nx-a: 3\r\n\r\n').headers).toEqual({ 'X-A': '3' });
   });
 
+  it('reads a line after the usual one the same way whether or not it matches what came last time', () => {
+    const usual = 'HTTP/1.1 200 OK\r\nServer: a\r\nConnection: keep-alive\r\n\r\n';
+    parse(usual);
+    parse(usual);
+    expect(parse('HTTP/1.1 200 OK\r\nServer: a\r\nConnection: keep-alive\r\r\n\r\n').headers.Connection).toBe('keep-alive\r');
+    expect(parse(usual).headers.Connection).toBe('keep-alive');
+    expect(parse('HTTP/1.1 200 OK\r\nServer: a \t\r\nConnection:keep-alive, x\r\n\r\n').headers).toEqual({ Server: 'a', Connection: 'keep-alive, x' });
+    expect(parse('HTTP/1.1 200 OK\r\nServer: a\r\n  b\r\n\r\n').headers).toEqual({ Server: 'a b' });
+    // A field with an empty name takes no continuation line.
+    expect(parse('HTTP/1.1 200 OK\r\n : a\r\n b: c\r\n\r\n').headers).toEqual({ '': 'a', ' b': 'c' });
+  });
+
   it('reads methods from bytes and checks the others', () => {
     expect(['GET', 'PUT', 'POST', 'HEAD', 'PATCH', 'PURGE'].map((m) => parse(`${m} / HTTP/1.1\r\n\r\n`).method)).toEqual([
       'GET', 'PUT', 'POST', 'HEAD', 'PATCH', 'PURGE',

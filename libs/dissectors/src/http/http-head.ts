@@ -101,6 +101,13 @@ function fieldOf(canonical: string): Field {
 
 /** A field name as sent (`raw`), its canonical form and what it means to the parser. */
 class HeaderName {
+  /** Its slot in the name cache, -1 when not cached. */
+  slot = -1;
+  /** Slot of the name that followed it last time (-1: none yet): the next line's first guess. */
+  nextSlot = -1;
+  /** The value it had last time (ASCII only, so it can be checked against bytes). */
+  lastValue = '';
+
   constructor(
     readonly raw: string,
     readonly canonical: string,
@@ -109,6 +116,11 @@ class HeaderName {
     readonly seen: SeenMark,
   ) {}
 }
+
+/** Slots of the names that began the last request and response heads (-1: none yet). */
+let firstRequestSlot = -1;
+let firstResponseSlot = -1;
+const MAX_EXPECTED_VALUE = 256;
 
 /**
  * `head === heads` when the current head has set the field: a repeated field is then joined,
@@ -159,8 +171,31 @@ function headerName(buf: Buffer, start: number, end: number, hash: number): Head
   const raw = utf8Text(buf, start, end);
   const canonical = canonicalHeaderName(raw);
   const name = new HeaderName(raw, canonical, fieldOf(canonical), seenMarkFor(canonical));
-  if (length <= MAX_CACHED_NAME && raw.length === length) names[slot] = name;
+  if (length <= MAX_CACHED_NAME && raw.length === length) {
+    names[slot] = name;
+    name.slot = slot;
+  }
   return name;
+}
+
+/**
+ * Whether the line at `pos` is `expected.raw: expected.lastValue` (blanks around the value
+ * allowed, as the parser trims them): the LF ending it, or -1. One pass over the bytes, where
+ * finding the colon and the line end, then looking both strings up, takes two.
+ */
+function matchExpectedLine(buf: Buffer, pos: number, end: number, expected: HeaderName): number {
+  const raw = expected.raw;
+  const colon = pos + raw.length;
+  if (raw.length === 0 || colon >= end || buf[colon] !== COLON || !sameBytes(raw, buf, pos, raw.length)) return -1;
+  let v = colon + 1;
+  while (v < end && isBlank(buf[v])) v++;
+  const value = expected.lastValue;
+  if (v + value.length > end || !sameBytes(value, buf, v, value.length)) return -1;
+  let k = v + value.length;
+  while (k < end && isBlank(buf[k])) k++;
+  if (k < end && buf[k] === LF) return k;
+  if (k + 1 < end && buf[k] === CR && buf[k + 1] === LF) return k + 1;
+  return -1;
 }
 
 /** Values, request targets, methods and reason phrases. */
@@ -241,47 +276,73 @@ export function parseHttpHead(buf: Buffer, start: number, end: number): HttpHead
   const headers = head.headers;
   const headId = nextHead();
   let last: HeaderName | null = null;
+  // Fields tend to come in the same order with the same values as in earlier heads: the line
+  // after the previous field's usual successor is tried first, checked byte for byte.
+  let expected = head.isRequest ? firstRequestSlot : firstResponseSlot;
   let pos = lf + 1;
   while (pos < end) {
-    // The first colon, then the line end. No hashing here: a running hash over every byte is a
-    // serial multiply chain, several times the cost of the scan; the caches sample a few bytes.
-    let i = pos;
-    for (; i < end; i++) {
-      const c = buf[i];
-      if (c === COLON || c === LF) break;
-    }
-    const colon = i < end && buf[i] === COLON ? i : -1;
-    for (; i < end; i++) if (buf[i] === LF) break;
-    const contentEnd = i > pos && buf[i - 1] === CR ? i - 1 : i;
-    if (contentEnd === pos) break; // the blank line
     const first = buf[pos];
-    if ((first === SP || first === TAB) && last !== null) {
-      // obs-fold: continuation of the previous field value
-      const name = last.canonical;
-      headers[name] += ' ' + utf8Text(buf, pos, contentEnd).trim();
-      noteField(head, last.field, headers[name]);
+    // (A field with an empty name, from a line like ` : x`, takes no continuation: as before.)
+    const folded = (first === SP || first === TAB) && last !== null && last.canonical !== '';
+    const guess = expected >= 0 ? names[expected] : EMPTY_NAME;
+    let name: HeaderName;
+    let value: string;
+    let lineEnd = folded ? -1 : matchExpectedLine(buf, pos, end, guess);
+    if (lineEnd >= 0) {
+      name = guess;
+      value = guess.lastValue;
     } else {
+      // The first colon, then the line end. No hashing here: a running hash over every byte is
+      // a serial multiply chain, several times the cost of the scan; the caches sample a few bytes.
+      let i = pos;
+      for (; i < end; i++) {
+        const c = buf[i];
+        if (c === COLON || c === LF) break;
+      }
+      const colon = i < end && buf[i] === COLON ? i : -1;
+      for (; i < end; i++) if (buf[i] === LF) break;
+      lineEnd = i;
+      const contentEnd = i > pos && buf[i - 1] === CR ? i - 1 : i;
+      if (contentEnd === pos) break; // the blank line
+      if (folded && last !== null) {
+        // obs-fold: continuation of the previous field value
+        const key = last.canonical;
+        headers[key] += ' ' + utf8Text(buf, pos, contentEnd).trim();
+        noteField(head, last.field, headers[key]);
+        pos = i + 1;
+        continue;
+      }
       if (colon < 0 || colon >= contentEnd || colon === pos) {
         throw new HttpHeadError(`bad header line: ${lineText(buf, pos, contentEnd)}`);
       }
       let nameEnd = colon;
       while (nameEnd > pos && isBlank(buf[nameEnd - 1])) nameEnd--;
-      const name = headerName(buf, pos, nameEnd, sampleHash(buf, pos, nameEnd));
+      name = headerName(buf, pos, nameEnd, sampleHash(buf, pos, nameEnd));
       let valueStart = colon + 1;
       let valueEnd = contentEnd;
       while (valueStart < valueEnd && isBlank(buf[valueStart])) valueStart++;
       while (valueEnd > valueStart && isBlank(buf[valueEnd - 1])) valueEnd--;
-      const value = values.get(buf, valueStart, valueEnd, sampleHash(buf, valueStart, valueEnd));
-      const key = name.canonical;
-      const mark = name.seen;
-      const previous = mark.head === headId ? headers[key] : undefined;
-      mark.head = headId;
-      const joined = previous === undefined ? value : previous + (name.field === Field.SetCookie ? '\n' : ', ') + value;
-      headers[key] = joined;
-      if (name.field !== Field.Other) noteField(head, name.field, joined);
-      last = name;
+      value = values.get(buf, valueStart, valueEnd, sampleHash(buf, valueStart, valueEnd));
+      // Only ASCII can be checked against bytes; a value ending in CR (a line ending CR CR LF) would
+      // swallow the CR of the next line's CRLF.
+      const length = value.length;
+      if (length === valueEnd - valueStart && length <= MAX_EXPECTED_VALUE && value.charCodeAt(length - 1) !== CR) name.lastValue = value;
     }
-    pos = i + 1;
+    // Learn the order for the next head.
+    if (last !== null) last.nextSlot = name.slot;
+    else if (head.isRequest) firstRequestSlot = name.slot;
+    else firstResponseSlot = name.slot;
+    expected = name.nextSlot;
+
+    const key = name.canonical;
+    const mark = name.seen;
+    const previous = mark.head === headId ? headers[key] : undefined;
+    mark.head = headId;
+    const joined = previous === undefined ? value : previous + (name.field === Field.SetCookie ? '\n' : ', ') + value;
+    headers[key] = joined;
+    if (name.field !== Field.Other) noteField(head, name.field, joined);
+    last = name;
+    pos = lineEnd + 1;
   }
   return head;
 }
