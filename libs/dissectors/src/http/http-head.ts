@@ -390,6 +390,9 @@ function sampleHash(buf: Buffer, start: number, end: number): number {
 /** The last Connection value seen and its tokens (1 close, 2 keep-alive, 4 upgrade). */
 let lastConnection = '';
 let connectionTokens = 0;
+/** The last Content-Length text and its value. */
+let lastContentLengthText = '';
+let lastContentLength = -1;
 
 /** Reads the fields that decide framing and semantics as they are parsed, so later code does no lookups. */
 function noteField(head: HttpHead, field: Field, value: string): void {
@@ -416,10 +419,14 @@ function noteField(head: HttpHead, field: Field, value: string): void {
       head.contentType = value;
       return;
     case Field.ContentLength: {
-      // Repeated identical values ("10, 10") are allowed; anything else is invalid.
-      const comma = value.indexOf(',');
-      const first = comma < 0 ? value : value.slice(0, comma).trim();
-      head.contentLength = isDecimal(first) ? Number(first) : -1;
+      if (value !== lastContentLengthText) {
+        // Repeated identical values ("10, 10") are allowed; anything else is invalid.
+        const comma = value.indexOf(',');
+        const first = comma < 0 ? value : value.slice(0, comma).trim();
+        lastContentLengthText = value;
+        lastContentLength = isDecimal(first) ? Number(first) : -1;
+      }
+      head.contentLength = lastContentLength;
       return;
     }
     case Field.ContentEncoding:
