@@ -41,11 +41,12 @@ export interface CaptureFileReaderOptions {
   chunkSize?: number;
   counters?: CaptureCounters;
   /**
-   * Read into two chunk buffers in turn instead of a new one per read. A record's bytes (and every
-   * view of them) then stay valid only until the reader has read two more chunks: for consumers
-   * that copy what they keep, as the replay pipeline does. Each fresh 4 MiB chunk counts as
-   * external memory to V8, which answers with full garbage collections: at replay speed that was
-   * a third of the CPU time. Default false (every chunk new, views valid for as long as held).
+   * Read into three chunk buffers in turn instead of a new one per read, and read the next chunk
+   * while the current one is parsed. A record's bytes (and every view of them) then stay valid only
+   * until the reader has read two more chunks: for consumers that copy what they keep, as the
+   * replay pipeline does. Each fresh 4 MiB chunk counts as external memory to V8, which answers
+   * with full garbage collections: at replay speed that was a third of the CPU time. Default false
+   * (every chunk new, views valid for as long as held, no read ahead).
    */
   reuseChunks?: boolean;
 }
@@ -69,6 +70,8 @@ const USUAL_MAX_PACKET = 262_144;
 const HARD_MAX_RECORD = 16 * 1024 * 1024;
 const HARD_MAX_BLOCK = 32 * 1024 * 1024;
 const DEFAULT_CHUNK = 4 * 1024 * 1024;
+/** Room in front of a read-ahead chunk for the record cut by the end of the previous one. */
+const HEADROOM = USUAL_MAX_PACKET + 64;
 const EMPTY = Buffer.alloc(0);
 const TWO_POW_32 = 4294967296;
 
@@ -77,6 +80,15 @@ const enum State {
   Pcap,
   Pcapng,
   Done,
+}
+
+interface ReadAhead {
+  /** Ring slot of `buf`: taken first again when the read is not used. */
+  slot: number;
+  buf: Buffer;
+  /** File offset the read started at (the chunk's first byte lands at buf[HEADROOM]). */
+  filePos: number;
+  read: Promise<number>;
 }
 
 interface CaptureInterface {
@@ -123,9 +135,11 @@ export class CaptureFileReader {
 
   private readonly counters: CaptureCounters;
   private readonly chunkSize: number;
-  /** With `reuseChunks`: the two chunk buffers used in turn (null until first needed), and which one is next. */
-  private readonly ring: [Buffer | null, Buffer | null] | null;
+  /** With `reuseChunks`: the chunk buffers used in turn (null until first needed), and which one is next. */
+  private readonly ring: Array<Buffer | null> | null;
   private ringNext = 0;
+  /** With `reuseChunks`: the chunk being read while the current one is parsed. */
+  private ahead: ReadAhead | null = null;
   private closed = false;
   private buf: Buffer = EMPTY;
   private pos = 0;
@@ -154,7 +168,7 @@ export class CaptureFileReader {
   ) {
     this.counters = options.counters ?? new CaptureCounters();
     this.chunkSize = Math.max(64 * 1024, options.chunkSize ?? DEFAULT_CHUNK);
-    this.ring = options.reuseChunks === true ? [null, null] : null;
+    this.ring = options.reuseChunks === true ? [null, null, null] : null;
     this.format = 'pcap';
   }
 
@@ -239,6 +253,28 @@ export class CaptureFileReader {
       this.state = State.Done;
       return false;
     }
+    const ahead = this.ahead;
+    if (ahead !== null) {
+      this.ahead = null;
+      const bytesRead = await ahead.read;
+      // Usable unless a record longer than the headroom straddles the chunks (then read as usual).
+      if (ahead.filePos === this.filePos && leftover <= HEADROOM) {
+        const start = HEADROOM - leftover;
+        if (leftover > 0) this.buf.copy(ahead.buf, start, this.pos, this.end);
+        this.bufFileOffset = this.filePos - HEADROOM;
+        this.filePos += bytesRead;
+        this.buf = ahead.buf;
+        this.pos = start;
+        this.end = HEADROOM + bytesRead;
+        if (bytesRead === 0) {
+          this.eof = true;
+          return this.fill();
+        }
+        this.readAhead();
+        return true;
+      }
+      this.ringNext = ahead.slot; // its buffer is free again, the previous chunk's is not
+    }
     const size = Math.max(this.chunkSize, this.need + 16);
     const next = this.chunkBuffer(size);
     if (leftover > 0) this.buf.copy(next, 0, this.pos, this.end);
@@ -252,7 +288,32 @@ export class CaptureFileReader {
       this.eof = true;
       return this.fill();
     }
+    this.readAhead();
     return true;
+  }
+
+  /**
+   * With `reuseChunks`, starts reading the chunk after the current one into the next ring buffer,
+   * behind a headroom where the current chunk's unfinished record will be copied: parsing and the
+   * read (on libuv's thread pool) overlap.
+   */
+  private readAhead(): void {
+    if (this.ring === null || this.eof || this.closed) return;
+    const slot = this.ringNext;
+    const buf = this.chunkBuffer(HEADROOM + this.chunkSize);
+    const read = this.source.read(buf, HEADROOM, this.chunkSize, this.filePos);
+    // A failed read surfaces at the next fill(); this only keeps an abandoned one from being unhandled.
+    read.catch(() => undefined);
+    this.ahead = { slot, buf, filePos: this.filePos, read };
+  }
+
+  /** Waits out a read ahead that will not be used (rewind, close). */
+  private async dropReadAhead(): Promise<void> {
+    const ahead = this.ahead;
+    if (ahead === null) return;
+    this.ahead = null;
+    this.ringNext = ahead.slot; // its buffer is free again, the current chunk's is not
+    await ahead.read.catch(() => 0);
   }
 
   /** A buffer of at least `size` bytes for the next read: a fresh one, or the ring's next slot. */
@@ -260,7 +321,7 @@ export class CaptureFileReader {
     const ring = this.ring;
     if (ring === null) return Buffer.allocUnsafe(size);
     const slot = this.ringNext;
-    this.ringNext = 1 - slot;
+    this.ringNext = (slot + 1) % ring.length;
     let chunk = ring[slot];
     if (chunk === null || chunk.length < size) {
       chunk = Buffer.allocUnsafe(size);
@@ -271,6 +332,7 @@ export class CaptureFileReader {
 
   /** Starts again from the beginning of the file (for looped replay). */
   async rewind(): Promise<void> {
+    await this.dropReadAhead();
     this.buf = EMPTY;
     this.pos = 0;
     this.end = 0;
@@ -290,9 +352,10 @@ export class CaptureFileReader {
     this.state = State.Done;
     this.buf = EMPTY;
     this.record.chunk = EMPTY;
-    if (this.ring !== null) this.ring[0] = this.ring[1] = null;
     if (this.closed) return;
     this.closed = true;
+    await this.dropReadAhead();
+    if (this.ring !== null) this.ring.fill(null);
     await this.source.close();
   }
 
