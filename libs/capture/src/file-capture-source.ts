@@ -33,10 +33,11 @@ export interface FileCaptureOptions {
   /** Bytes per read (default 4 MiB). */
   chunkSize?: number;
   /**
-   * Read into two chunk buffers in turn (default true): a packet's `frame` and `payload` are views
-   * that stay valid during the callback and until two more chunks are read, so copy what you keep.
-   * False gives every chunk a fresh buffer (views valid for as long as they are held), at the cost
-   * of the garbage collections that fresh external memory triggers.
+   * Read into a few reused chunk buffers, the next chunk while the current one is parsed (default
+   * true): a packet's `frame` and `payload` are views that stay valid during the callback and until
+   * two more chunks are read, so copy what you keep. False gives every chunk a fresh buffer (views
+   * valid for as long as they are held), at the cost of the garbage collections that fresh external
+   * memory triggers.
    */
   reuseChunks?: boolean;
   /** Called for problems that do not stop the replay (a truncated last record). */
