@@ -105,8 +105,11 @@ class HeaderName {
   slot = -1;
   /** Slot of the name that followed it last time (-1: none yet): the next line's first guess. */
   nextSlot = -1;
-  /** The value it had last time (ASCII only, so it can be checked against bytes). */
+  /** The value it had last time (ASCII only, so it can be checked against bytes), and its bytes. */
   lastValue = '';
+  lastValueWords = NO_WORDS;
+  /** `raw`'s bytes, for comparing by words. */
+  readonly rawWords: ByteWords;
 
   constructor(
     readonly raw: string,
@@ -114,7 +117,63 @@ class HeaderName {
     readonly field: Field,
     /** Shared by every spelling of the name (`host`, `Host`): whether this head has set it yet. */
     readonly seen: SeenMark,
+  ) {
+    this.rawWords = raw.length > 0 ? wordsOf(raw) : NO_WORDS;
+  }
+
+  learnValue(value: string): void {
+    this.lastValue = value;
+    this.lastValueWords = wordsOf(value);
+  }
+}
+
+/**
+ * The bytes of an ASCII string as big-endian 32-bit words, and the bytes after the last whole
+ * word: compared four at a time through a DataView, a quarter of the loop turns of a byte loop.
+ */
+class ByteWords {
+  constructor(
+    readonly words: Int32Array,
+    readonly tail: Uint8Array,
   ) {}
+}
+
+function wordsOf(text: string): ByteWords {
+  const count = text.length >> 2;
+  const words = new Int32Array(count);
+  for (let w = 0; w < count; w++) {
+    const i = w * 4;
+    words[w] = (text.charCodeAt(i) << 24) | (text.charCodeAt(i + 1) << 16) | (text.charCodeAt(i + 2) << 8) | text.charCodeAt(i + 3);
+  }
+  const tail = new Uint8Array(text.length - count * 4);
+  for (let i = 0; i < tail.length; i++) tail[i] = text.charCodeAt(count * 4 + i);
+  return new ByteWords(words, tail);
+}
+
+/** `buf[pos, pos + length of w)` holds `w`'s bytes; `view` covers `buf`'s memory from `base` = buf.byteOffset. */
+function sameWords(w: ByteWords, view: DataView<ArrayBufferLike>, base: number, buf: Buffer, pos: number): boolean {
+  const words = w.words;
+  const at = base + pos;
+  for (let i = 0; i < words.length; i++) if (view.getInt32(at + i * 4) !== words[i]) return false;
+  const tail = w.tail;
+  const t = pos + words.length * 4;
+  for (let i = 0; i < tail.length; i++) if (buf[t + i] !== tail[i]) return false;
+  return true;
+}
+
+const NO_WORDS = new ByteWords(new Int32Array(0), new Uint8Array(0));
+
+/** A DataView over the memory of the buffer being parsed (chunks are few and reused: one view each time). */
+let viewedMemory: ArrayBufferLike | null = null;
+let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+
+function viewOf(buf: Buffer): DataView<ArrayBufferLike> {
+  const memory = buf.buffer;
+  if (memory !== viewedMemory) {
+    view = new DataView(memory);
+    viewedMemory = memory;
+  }
+  return view;
 }
 
 /** Slots of the names that began the last request and response heads (-1: none yet). */
@@ -183,14 +242,16 @@ function headerName(buf: Buffer, start: number, end: number, hash: number): Head
  * allowed, as the parser trims them): the LF ending it, or -1. One pass over the bytes, where
  * finding the colon and the line end, then looking both strings up, takes two.
  */
-function matchExpectedLine(buf: Buffer, pos: number, end: number, expected: HeaderName): number {
+function matchExpectedLine(buf: Buffer, view: DataView<ArrayBufferLike>, pos: number, end: number, expected: HeaderName): number {
   const raw = expected.raw;
   const colon = pos + raw.length;
-  if (raw.length === 0 || colon >= end || buf[colon] !== COLON || !sameBytes(raw, buf, pos, raw.length)) return -1;
+  if (raw.length === 0 || colon >= end || buf[colon] !== COLON) return -1;
+  const base = buf.byteOffset;
+  if (!sameWords(expected.rawWords, view, base, buf, pos)) return -1;
   let v = colon + 1;
   while (v < end && isBlank(buf[v])) v++;
   const value = expected.lastValue;
-  if (v + value.length > end || !sameBytes(value, buf, v, value.length)) return -1;
+  if (v + value.length > end || !sameWords(expected.lastValueWords, view, base, buf, v)) return -1;
   let k = v + value.length;
   while (k < end && isBlank(buf[k])) k++;
   if (k < end && buf[k] === LF) return k;
@@ -279,6 +340,7 @@ export function parseHttpHead(buf: Buffer, start: number, end: number): HttpHead
   // Fields tend to come in the same order with the same values as in earlier heads: the line
   // after the previous field's usual successor is tried first, checked byte for byte.
   let expected = head.isRequest ? firstRequestSlot : firstResponseSlot;
+  const memory = viewOf(buf);
   let pos = lf + 1;
   while (pos < end) {
     const first = buf[pos];
@@ -287,7 +349,7 @@ export function parseHttpHead(buf: Buffer, start: number, end: number): HttpHead
     const guess = expected >= 0 ? names[expected] : EMPTY_NAME;
     let name: HeaderName;
     let value: string;
-    let lineEnd = folded ? -1 : matchExpectedLine(buf, pos, end, guess);
+    let lineEnd = folded ? -1 : matchExpectedLine(buf, memory, pos, end, guess);
     if (lineEnd >= 0) {
       name = guess;
       value = guess.lastValue;
@@ -326,7 +388,9 @@ export function parseHttpHead(buf: Buffer, start: number, end: number): HttpHead
       // Only ASCII can be checked against bytes; a value ending in CR (a line ending CR CR LF) would
       // swallow the CR of the next line's CRLF.
       const length = value.length;
-      if (length === valueEnd - valueStart && length <= MAX_EXPECTED_VALUE && value.charCodeAt(length - 1) !== CR) name.lastValue = value;
+      if (length === valueEnd - valueStart && length <= MAX_EXPECTED_VALUE && value.charCodeAt(length - 1) !== CR && value !== name.lastValue) {
+        name.learnValue(value);
+      }
     }
     // Learn the order for the next head.
     if (last !== null) last.nextSlot = name.slot;
