@@ -1,16 +1,23 @@
 import type { DecodedPacket, Endpoint, Transport } from './stream-events';
 
+const EMPTY = Buffer.alloc(0);
+
 /**
  * The decoder's DecodedPacket. Creating a Buffer view costs about as much as decoding a packet, so
- * `frame` is made on first read (the recorder reads it; most consumers never do). The source bytes
+ * `frame` and `payload` are made on first read (the recorder reads `frame`, DNS reads `payload`; TCP
+ * payloads go to the reassembler as ranges: `payloadBuffer` from `payloadOffset`). The source bytes
  * are held in private fields: invisible to JSON, spreading and equality checks.
- * Note: `{ ...packet }` does not copy `frame` (it is an accessor); read it explicitly.
+ * Note: `{ ...packet }` does not copy `frame` or `payload` (they are accessors); read them explicitly.
  */
 export class CapturedPacket implements DecodedPacket {
   streamId: number | undefined = undefined;
   #source: Buffer;
   #start: number;
   #frame: Buffer | null;
+  #payloadBuffer: Buffer;
+  #payloadStart: number;
+  #payloadEnd: number;
+  #payload: Buffer | null = null;
 
   constructor(
     public timestamp: number,
@@ -25,7 +32,9 @@ export class CapturedPacket implements DecodedPacket {
     public dst: Endpoint,
     public transport: Transport,
     public tcp: DecodedPacket['tcp'],
-    public payload: Buffer,
+    payloadBuffer: Buffer,
+    payloadStart: number,
+    payloadEnd: number,
     public payloadLength: number,
     source: Buffer,
     start: number,
@@ -34,6 +43,40 @@ export class CapturedPacket implements DecodedPacket {
     this.#source = source;
     this.#start = start;
     this.#frame = frame;
+    this.#payloadBuffer = payloadBuffer;
+    this.#payloadStart = payloadStart;
+    this.#payloadEnd = payloadEnd;
+  }
+
+  get payload(): Buffer {
+    if (this.#payload === null) {
+      const buf = this.#payloadBuffer;
+      const start = this.#payloadStart;
+      const end = this.#payloadEnd;
+      this.#payload = start === 0 && end === buf.length ? buf : start === end ? EMPTY : buf.subarray(start, end);
+    }
+    return this.#payload;
+  }
+
+  set payload(payload: Buffer) {
+    this.#payload = payload;
+    this.#payloadBuffer = payload;
+    this.#payloadStart = 0;
+    this.#payloadEnd = payload.length;
+  }
+
+  /** The buffer holding the payload, from `payloadOffset` for `payload.length` bytes (no view made). */
+  get payloadBuffer(): Buffer {
+    return this.#payloadBuffer;
+  }
+
+  get payloadOffset(): number {
+    return this.#payloadStart;
+  }
+
+  /** Captured payload bytes (`payload.length` without making the view). */
+  get payloadCaptured(): number {
+    return this.#payloadEnd - this.#payloadStart;
   }
 
   get frame(): Buffer {
@@ -46,6 +89,6 @@ export class CapturedPacket implements DecodedPacket {
   }
 
   toJSON(): DecodedPacket {
-    return { ...this, frame: this.frame };
+    return { ...this, frame: this.frame, payload: this.payload };
   }
 }

@@ -145,7 +145,7 @@ export class FrameDecoder {
     if (etherType === 0x0800) return this.decodeIpv4(buf, offset, end);
     if (etherType === 0x86dd) return this.decodeIpv6(buf, offset, end);
     this.counters.nonIp++;
-    return this.packet(size < length, false, 0, NO_ADDRESS, 0, NO_ADDRESS, 0, 'other', undefined, EMPTY, 0);
+    return this.packet(size < length, false, 0, NO_ADDRESS, 0, NO_ADDRESS, 0, 'other', undefined, EMPTY, 0, 0, 0);
   }
 
   /** Drops incomplete fragment trains older than the fragment timeout at packet time `now`. */
@@ -268,7 +268,7 @@ export class FrameDecoder {
       }
     }
     counters.otherPackets++;
-    return this.packet(truncated, true, ipVersion, src, 0, dst, 0, 'other', undefined, data, wireLength);
+    return this.packet(truncated, true, ipVersion, src, 0, dst, 0, 'other', undefined, data, 0, data.length, wireLength);
   }
 
   /** TCP/UDP header of the IP payload `buf[start, end)`; `wireLength` is the payload length on the wire. */
@@ -293,7 +293,7 @@ export class FrameDecoder {
         counters.tcpPackets++;
         const srcPort = available >= 4 ? (buf[start] << 8) | buf[start + 1] : 0;
         const dstPort = available >= 4 ? (buf[start + 2] << 8) | buf[start + 3] : 0;
-        return this.packet(true, fragmented, ipVersion, src, srcPort, dst, dstPort, 'tcp', undefined, EMPTY, 0);
+        return this.packet(true, fragmented, ipVersion, src, srcPort, dst, dstPort, 'tcp', undefined, EMPTY, 0, 0, 0);
       }
       const headerLength = (buf[start + 12] >> 4) * 4;
       if (headerLength < 20 || headerLength > wireLength) return this.malformed('tcp-bad-header-length');
@@ -301,7 +301,7 @@ export class FrameDecoder {
       const dstPort = (buf[start + 2] << 8) | buf[start + 3];
       counters.tcpPackets++;
       if (headerLength > available) {
-        return this.packet(true, fragmented, ipVersion, src, srcPort, dst, dstPort, 'tcp', undefined, EMPTY, 0);
+        return this.packet(true, fragmented, ipVersion, src, srcPort, dst, dstPort, 'tcp', undefined, EMPTY, 0, 0, 0);
       }
       const tcp = {
         seq: u32be(buf, start + 4),
@@ -309,8 +309,11 @@ export class FrameDecoder {
         flags: buf[start + 13],
         window: (buf[start + 14] << 8) | buf[start + 15],
       };
-      const payload = end > start + headerLength ? buf.subarray(start + headerLength, end) : EMPTY;
-      return this.packet(truncated, fragmented, ipVersion, src, srcPort, dst, dstPort, 'tcp', tcp, payload, wireLength - headerLength);
+      // The payload stays a range of `buf`: a Buffer view costs about as much as decoding the packet,
+      // and the reassembler hands ranges on to the dissectors (CapturedPacket makes the view on demand).
+      const payloadStart = start + headerLength;
+      const payloadEnd = end > payloadStart ? end : payloadStart;
+      return this.packet(truncated, fragmented, ipVersion, src, srcPort, dst, dstPort, 'tcp', tcp, buf, payloadStart, payloadEnd, wireLength - headerLength);
     }
     if (protocol === PROTO_UDP) {
       if (available < 8) {
@@ -318,23 +321,21 @@ export class FrameDecoder {
         counters.udpPackets++;
         const srcPort = available >= 4 ? (buf[start] << 8) | buf[start + 1] : 0;
         const dstPort = available >= 4 ? (buf[start + 2] << 8) | buf[start + 3] : 0;
-        return this.packet(true, fragmented, ipVersion, src, srcPort, dst, dstPort, 'udp', undefined, EMPTY, 0);
+        return this.packet(true, fragmented, ipVersion, src, srcPort, dst, dstPort, 'udp', undefined, EMPTY, 0, 0, 0);
       }
       let udpLength = (buf[start + 4] << 8) | buf[start + 5];
       // 0 is legal for IPv6 jumbograms and what offload leaves behind: take the IP payload length.
       if (udpLength === 0) udpLength = wireLength;
       if (udpLength < 8 || udpLength > wireLength) return this.malformed('udp-bad-length');
       counters.udpPackets++;
-      const payloadEnd = Math.min(end, start + udpLength);
-      const payload = payloadEnd > start + 8 ? buf.subarray(start + 8, payloadEnd) : EMPTY;
+      const payloadEnd = Math.max(start + 8, Math.min(end, start + udpLength));
       return this.packet(
         truncated, fragmented, ipVersion, src, (buf[start] << 8) | buf[start + 1], dst, (buf[start + 2] << 8) | buf[start + 3],
-        'udp', undefined, payload, udpLength - 8,
+        'udp', undefined, buf, start + 8, payloadEnd, udpLength - 8,
       );
     }
     counters.otherPackets++;
-    const payload = end > start ? buf.subarray(start, end) : EMPTY;
-    return this.packet(truncated, fragmented, ipVersion, src, 0, dst, 0, 'other', undefined, payload, wireLength);
+    return this.packet(truncated, fragmented, ipVersion, src, 0, dst, 0, 'other', undefined, buf, start, end > start ? end : start, wireLength);
   }
 
   /** The one place a packet is built (one class, one shape), from the frame being decoded. */
@@ -348,7 +349,9 @@ export class FrameDecoder {
     dstPort: number,
     transport: Transport,
     tcp: DecodedPacket['tcp'],
-    payload: Buffer,
+    payloadBuf: Buffer,
+    payloadStart: number,
+    payloadEnd: number,
     payloadLength: number,
   ): DecodedPacket {
     const counters = this.counters;
@@ -368,7 +371,9 @@ export class FrameDecoder {
       { ip: dstIp, port: dstPort },
       transport,
       tcp,
-      payload,
+      payloadBuf,
+      payloadStart,
+      payloadEnd,
       payloadLength,
       info.buf,
       info.start,

@@ -66,6 +66,11 @@ export type StreamCloseReason = 'fin' | 'rst' | 'timeout' | 'evicted' | 'end-of-
 /** Reassembly calls these in order, per stream; data is in sequence order per direction. */
 export interface StreamSink {
   onStreamData(stream: TcpStreamInfo, direction: StreamDirection, data: Buffer, timestamp: number): void;
+  /**
+   * Optional, preferred over `onStreamData` when present: the same bytes as `buf[start, end)`, which
+   * saves making a Buffer view per segment on the hot path. `buf` is a capture buffer: copy to keep.
+   */
+  onStreamBytes?(stream: TcpStreamInfo, direction: StreamDirection, buf: Buffer, start: number, end: number, timestamp: number): void;
   /** Bytes that will never arrive (lost, dropped by a memory cap). The next data follows the hole. */
   onStreamGap(stream: TcpStreamInfo, direction: StreamDirection, missingBytes: number, timestamp: number): void;
   onStreamClose(stream: TcpStreamInfo, reason: StreamCloseReason, timestamp: number): void;

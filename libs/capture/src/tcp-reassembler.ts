@@ -1,4 +1,5 @@
 import { CaptureCounters } from './counters';
+import { CapturedPacket } from './decoded-packet';
 import { FlowNode, FlowTable, flowHash } from './flow-table';
 import {
   TcpFlags,
@@ -45,7 +46,6 @@ export interface TcpReassemblerStats {
 
 const CLIENT_TO_SERVER: StreamDirection = 'client-to-server';
 const SERVER_TO_CLIENT: StreamDirection = 'server-to-client';
-const EMPTY = Buffer.alloc(0);
 /** Memory charged per buffered segment on top of its bytes, so floods of tiny segments stay bounded too. */
 const SEGMENT_OVERHEAD = 64;
 /** The largest window TCP can advertise (65535 << 14). */
@@ -299,7 +299,14 @@ export class TcpReassembler {
     }
 
     if (payloadLength > 0) {
-      this.segment(flow, half, seq, packet.payload, payloadLength, now);
+      if (packet instanceof CapturedPacket) {
+        // The decoder's packets hold their payload as a range: no Buffer view is made for it.
+        const from = packet.payloadOffset;
+        this.segment(flow, half, seq, packet.payloadBuffer, from, from + packet.payloadCaptured, payloadLength, now);
+      } else {
+        const payload = packet.payload;
+        this.segment(flow, half, seq, payload, 0, payload.length, payloadLength, now);
+      }
       if (flow.closed) return;
     }
     if ((flags & TcpFlags.FIN) !== 0 && !half.finSeen) {
@@ -336,8 +343,8 @@ export class TcpReassembler {
     return flow;
   }
 
-  /** Payload bytes [seq, seq + wireLength) of one segment; `payload` may be shorter (snap length). */
-  private segment(flow: TcpFlow, half: HalfStream, seq: number, payload: Buffer, wireLength: number, now: number): void {
+  /** Payload bytes [seq, seq + wireLength) of one segment, captured in `buf[from, to)` (shorter when the snap length cut it). */
+  private segment(flow: TcpFlow, half: HalfStream, seq: number, buf: Buffer, from: number, to: number, wireLength: number, now: number): void {
     const counters = this.counters;
     let offset = (seq - half.nextSeq) | 0;
     if (offset < 0) {
@@ -349,19 +356,20 @@ export class TcpReassembler {
       const overlap = -offset;
       counters.overlappingSegments++;
       counters.overlapBytes += overlap;
-      payload = overlap >= payload.length ? EMPTY : payload.subarray(overlap);
+      from = overlap >= to - from ? to : from + overlap;
       wireLength -= overlap;
       seq = half.nextSeq;
       offset = 0;
     }
+    const captured = to - from;
     if (offset === 0 && half.segments.length === 0) {
       // In order with nothing waiting: the common case, delivered without a copy.
       half.nextSeq = (seq + wireLength) >>> 0;
-      if (payload.length > 0) {
-        counters.streamBytes += payload.length;
-        this.sink.onStreamData(flow.info, half.direction, payload, now);
+      if (captured > 0) {
+        counters.streamBytes += captured;
+        this.deliver(flow, half, buf, from, to, now);
       }
-      if (payload.length < wireLength) this.gap(flow, half, wireLength - payload.length, now);
+      if (captured < wireLength) this.gap(flow, half, wireLength - captured, now);
       return;
     }
     if (offset > MAX_WINDOW) {
@@ -370,14 +378,21 @@ export class TcpReassembler {
       return;
     }
     if (offset > 0) counters.outOfOrderSegments++;
-    if (payload.length > 0) this.insert(flow, half, offset, offset + payload.length, payload);
-    if (payload.length < wireLength) this.insert(flow, half, offset + payload.length, offset + wireLength, null);
+    if (captured > 0) this.insert(flow, half, offset, offset + captured, buf.subarray(from, to));
+    if (captured < wireLength) this.insert(flow, half, offset + captured, offset + wireLength, null);
     if (offset === 0) {
       this.drain(flow, half, now);
       this.checkFin(flow, half, now);
     } else {
       this.enforceCaps(flow, half, now);
     }
+  }
+
+  /** Hands `buf[from, to)` to the sink: as a range when it takes ranges, else as a Buffer. */
+  private deliver(flow: TcpFlow, half: HalfStream, buf: Buffer, from: number, to: number, now: number): void {
+    const sink = this.sink;
+    if (sink.onStreamBytes !== undefined) sink.onStreamBytes(flow.info, half.direction, buf, from, to, now);
+    else sink.onStreamData(flow.info, half.direction, from === 0 && to === buf.length ? buf : buf.subarray(from, to), now);
   }
 
   /**
@@ -459,7 +474,7 @@ export class TcpReassembler {
         const bytes = offset < 0 ? data.subarray(-offset) : data;
         length = bytes.length;
         counters.streamBytes += length;
-        this.sink.onStreamData(flow.info, half.direction, bytes, now);
+        this.deliver(flow, half, bytes, 0, length, now);
       }
     }
     if (taken > 0) segments.splice(0, taken);

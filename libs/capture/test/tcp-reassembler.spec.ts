@@ -1,5 +1,5 @@
 import { sharedPcap } from '@wirehook/testing';
-import { CaptureCounters, CaptureFileReader, FrameDecoder, TcpFlags, TcpReassembler, type TcpReassemblerOptions } from '../src';
+import { CaptureCounters, CaptureFileReader, FrameDecoder, TcpFlags, TcpReassembler, type StreamDirection, type TcpReassemblerOptions, type TcpStreamInfo } from '../src';
 import { pcapFile } from './helpers/frames';
 import { CLIENT, RecordingSink, SERVER, tcpPacket, udpPacket } from './helpers/sink';
 
@@ -323,6 +323,40 @@ const TSHARK: Record<string, { packets: number; streams: number; c2s: number; s2
   'postgres.pcap': { packets: 435, streams: 5, c2s: 1_598_726, s2c: 10_642, fin: 5, rst: 0, datagrams: 0 },
   'dns.pcap': { packets: 18, streams: 1, c2s: 56, s2c: 60, fin: 1, rst: 0, datagrams: 8 },
 };
+
+/** A sink taking ranges (as the dissectors do), recording the same events as RecordingSink. */
+class RangeSink extends RecordingSink {
+  ranges = 0;
+  onStreamBytes(stream: TcpStreamInfo, direction: StreamDirection, buf: Buffer, start: number, end: number, timestamp: number): void {
+    this.ranges++;
+    this.onStreamData(stream, direction, Buffer.from(buf.subarray(start, end)), timestamp);
+  }
+}
+
+describe('ranges to the sink', () => {
+  it.each(['http-mixed.pcap', 'redis.pcap'])('%s: a sink taking ranges gets the same bytes as one taking Buffers', async (name) => {
+    const replay = async (sink: RecordingSink): Promise<void> => {
+      const decoder = new FrameDecoder();
+      const r = new TcpReassembler(sink);
+      const reader = await CaptureFileReader.open(sharedPcap(name), { chunkSize: 64 * 1024, reuseChunks: true });
+      for (;;) {
+        for (let record = reader.next(); record !== null; record = reader.next()) {
+          const packet = decoder.decode(record);
+          if (packet !== null) r.push(packet);
+        }
+        if (!(await reader.fill())) break;
+      }
+      await reader.close();
+      r.closeAll();
+    };
+    const buffers = new RecordingSink();
+    const ranges = new RangeSink();
+    await replay(buffers);
+    await replay(ranges);
+    expect(ranges.ranges).toBeGreaterThan(0);
+    expect(ranges.events).toEqual(buffers.events);
+  });
+});
 
 describe('real captures against tshark', () => {
   it.each(Object.keys(TSHARK))('%s', async (name) => {

@@ -109,7 +109,12 @@ class Pipeline implements DissectionPipeline {
   }
 
   onStreamData(stream: TcpStreamInfo, direction: StreamDirection, data: Buffer, timestamp: number): void {
-    if (this.closed || data.length === 0) return;
+    this.onStreamBytes(stream, direction, data, 0, data.length, timestamp);
+  }
+
+  /** What the reassembler calls: the bytes as a range of its buffer, no view made per segment. */
+  onStreamBytes(stream: TcpStreamInfo, direction: StreamDirection, buf: Buffer, start: number, end: number, timestamp: number): void {
+    if (this.closed || end <= start) return;
     this.tick(timestamp);
     const conn = this.connection(stream, timestamp);
     conn.lastActivity = timestamp;
@@ -118,7 +123,7 @@ class Pipeline implements DissectionPipeline {
       // The hot path: no closure, try/catch inline.
       const handler = conn.handler as TcpProtocolHandler;
       try {
-        handler.onData(fromInfoClient === conn.requesterIsInfoClient, data, timestamp);
+        handler.onBytes(fromInfoClient === conn.requesterIsInfoClient, buf, start, end, timestamp);
         if (handler.finished) this.retire(conn);
       } catch (error) {
         this.fail(conn, error);
@@ -126,6 +131,7 @@ class Pipeline implements DissectionPipeline {
       return;
     }
     if (conn.state === 'ignored') return;
+    const data = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
     this.guard(conn, () => this.detect(conn, fromInfoClient, data, timestamp));
   }
 

@@ -17,6 +17,8 @@ export interface HandlerContext {
  */
 export interface TcpProtocolHandler {
   onData(fromClient: boolean, data: Buffer, timestamp: number): void;
+  /** `onData` for `buf[start, end)` of a capture buffer (copy what must outlive the call). */
+  onBytes(fromClient: boolean, buf: Buffer, start: number, end: number, timestamp: number): void;
   onGap(fromClient: boolean, missingBytes: number, timestamp: number): void;
   /** Flushes everything outstanding as items (with errors where a side is missing). */
   onClose(reason: StreamCloseReason, timestamp: number): void;

@@ -75,6 +75,10 @@ export class DnsTcpConnection implements TcpProtocolHandler {
     return this.queries.size;
   }
 
+  onBytes(fromClient: boolean, buf: Buffer, start: number, end: number, timestamp: number): void {
+    this.onData(fromClient, start === 0 && end === buf.length ? buf : buf.subarray(start, end), timestamp);
+  }
+
   onData(fromClient: boolean, data: Buffer, timestamp: number): void {
     const reader = fromClient ? this.fromClient : this.fromServer;
     reader.push(data, timestamp, (bytes, start, size) => this.onMessage(fromClient, bytes, start, timestamp, size));

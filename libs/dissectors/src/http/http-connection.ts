@@ -61,6 +61,11 @@ export class HttpConnection implements TcpProtocolHandler {
     (fromClient ? this.requests : this.responses).push(data, timestamp);
   }
 
+  onBytes(fromClient: boolean, buf: Buffer, start: number, end: number, timestamp: number): void {
+    if (this.done) return;
+    (fromClient ? this.requests : this.responses).pushRange(buf, start, end, timestamp);
+  }
+
   onGap(fromClient: boolean, missingBytes: number, timestamp: number): void {
     if (this.done) return;
     (fromClient ? this.requests : this.responses).gap(missingBytes, timestamp);

@@ -92,12 +92,20 @@ export class HttpMessageParser {
   }
 
   push(chunk: Buffer, timestamp: number): void {
-    let pos = 0;
-    const length = chunk.length;
+    this.pushRange(chunk, 0, chunk.length, timestamp);
+  }
+
+  /**
+   * The bytes `chunk[start, end)`: `chunk` may be a whole capture buffer, so nothing here looks
+   * past `end` (and what must outlive the call is copied, as with `push`).
+   */
+  pushRange(chunk: Buffer, start: number, end: number, timestamp: number): void {
+    let pos = start;
+    const length = end;
     while (pos < length) {
       switch (this.state) {
         case State.Head:
-          pos = this.readHead(chunk, pos, timestamp);
+          pos = this.readHead(chunk, pos, length, timestamp);
           break;
         case State.BodyLength: {
           const take = Math.min(this.remaining, length - pos);
@@ -112,7 +120,7 @@ export class HttpMessageParser {
         case State.ChunkSize:
         case State.Trailers:
         case State.ChunkDataEnd:
-          pos = this.readChunkLine(chunk, pos, timestamp);
+          pos = this.readChunkLine(chunk, pos, length, timestamp);
           break;
         case State.ChunkData: {
           const take = Math.min(this.remaining, length - pos);
@@ -133,7 +141,7 @@ export class HttpMessageParser {
           break;
         }
         case State.Resync:
-          pos = this.resync(chunk, pos);
+          pos = this.resync(chunk, pos, length);
           break;
         case State.Stopped:
           return;
@@ -192,49 +200,49 @@ export class HttpMessageParser {
     return message;
   }
 
-  private readHead(chunk: Buffer, pos: number, timestamp: number): number {
+  private readHead(chunk: Buffer, pos: number, end: number, timestamp: number): number {
     if (this.headCarry === null) {
       // Empty lines between messages are allowed (RFC 9112 §2.2).
-      while (pos < chunk.length && (chunk[pos] === 13 || chunk[pos] === 10)) pos++;
-      if (pos >= chunk.length) return pos;
-      if (!this.plausibleStart(chunk, pos, chunk.length)) {
+      while (pos < end && (chunk[pos] === 13 || chunk[pos] === 10)) pos++;
+      if (pos >= end) return pos;
+      if (!this.plausibleStart(chunk, pos, end)) {
         this.desync('bytes that do not start an HTTP message', timestamp);
         return pos;
       }
-      const end = findHeadEnd(chunk, pos);
-      if (end >= 0) {
-        this.beginMessage(chunk, pos, end, timestamp, timestamp);
+      const headEnd = findHeadEnd(chunk, pos, end);
+      if (headEnd >= 0) {
+        this.beginMessage(chunk, pos, headEnd, timestamp, timestamp);
+        return headEnd;
+      }
+      if (end - pos > this.maxHeaderBytes) {
+        this.desync(`head longer than ${this.maxHeaderBytes} bytes`, timestamp);
         return end;
       }
-      if (chunk.length - pos > this.maxHeaderBytes) {
-        this.desync(`head longer than ${this.maxHeaderBytes} bytes`, timestamp);
-        return chunk.length;
-      }
-      this.headCarry = Buffer.from(chunk.subarray(pos));
+      this.headCarry = Buffer.from(chunk.subarray(pos, end));
       this.headStart = timestamp;
-      return chunk.length;
+      return end;
     }
     const carried = this.headCarry.length;
-    const joined = Buffer.concat([this.headCarry, chunk.subarray(pos)]);
+    const joined = Buffer.concat([this.headCarry, chunk.subarray(pos, end)]);
     if (!this.plausibleStart(joined, 0, joined.length)) {
       this.headCarry = null;
       this.desync('bytes that do not start an HTTP message', timestamp);
       return pos;
     }
-    const end = findHeadEnd(joined, Math.max(0, carried - 3));
-    if (end < 0) {
+    const headEnd = findHeadEnd(joined, Math.max(0, carried - 3), joined.length);
+    if (headEnd < 0) {
       if (joined.length > this.maxHeaderBytes) {
         this.headCarry = null;
         this.desync(`head longer than ${this.maxHeaderBytes} bytes`, timestamp);
-        return chunk.length;
+        return end;
       }
       this.headCarry = joined;
-      return chunk.length;
+      return end;
     }
     this.headCarry = null;
-    this.beginMessage(joined, 0, end, this.headStart, timestamp);
+    this.beginMessage(joined, 0, headEnd, this.headStart, timestamp);
     // If the head's parse failed, beginMessage switched to Resync: continue after the carried bytes.
-    return pos + (end - carried);
+    return pos + (headEnd - carried);
   }
 
   private beginMessage(buf: Buffer, start: number, end: number, startTime: number, timestamp: number): void {
@@ -283,10 +291,10 @@ export class HttpMessageParser {
   }
 
   /** Reads one line of chunked framing (size line, CRLF after data, trailer field). */
-  private readChunkLine(chunk: Buffer, pos: number, timestamp: number): number {
+  private readChunkLine(chunk: Buffer, pos: number, end: number, timestamp: number): number {
     const message = this.message as HttpMessage;
-    const newline = chunk.indexOf(10, pos);
-    const stop = newline < 0 ? chunk.length : newline + 1;
+    const newline = indexOfLf(chunk, pos, end);
+    const stop = newline < 0 ? end : newline + 1;
     message.wireSize += stop - pos;
     if (newline < 0) {
       this.line += chunk.toString('latin1', pos, stop);
@@ -375,7 +383,9 @@ export class HttpMessageParser {
   }
 
   /** Skips to the next plausible message start: a status line, or a line ending in ` HTTP/1.x`. */
-  private resync(chunk: Buffer, pos: number): number {
+  private resync(whole: Buffer, pos: number, end: number): number {
+    // A view ending at `end` with the same offsets, so the searches below stop there (rare path).
+    const chunk = end === whole.length ? whole : whole.subarray(0, end);
     if (this.isRequest) {
       let from = pos;
       for (;;) {
@@ -402,10 +412,9 @@ export class HttpMessageParser {
   }
 }
 
-/** Index just past the blank line ending a head that starts at `from`, or -1. */
-function findHeadEnd(buf: Buffer, from: number): number {
+/** Index just past the blank line ending a head that starts at `from` (looking no further than `end`), or -1. */
+function findHeadEnd(buf: Buffer, from: number, end: number): number {
   // "\r\n\r\n" by hand: a byte that is neither CR nor LF cannot be in the match, so skip 4.
-  const end = buf.length;
   let i = from + 3;
   while (i < end) {
     const c = buf[i];
@@ -416,14 +425,20 @@ function findHeadEnd(buf: Buffer, from: number): number {
     else i += 4;
   }
   // Bare-LF heads (some hand-written clients): only worth a second scan when LF-only lines appear.
-  const firstLf = buf.indexOf(10, from);
+  const firstLf = indexOfLf(buf, from, end);
   if (firstLf > from && buf[firstLf - 1] !== 13) {
     for (let k = firstLf; k + 1 < end; k++) {
-      if (buf[k] === 10 && (buf[k + 1] === 10 || (buf[k + 1] === 13 && buf[k + 2] === 10))) {
+      if (buf[k] === 10 && (buf[k + 1] === 10 || (buf[k + 1] === 13 && k + 2 < end && buf[k + 2] === 10))) {
         return buf[k + 1] === 10 ? k + 2 : k + 3;
       }
     }
   }
+  return -1;
+}
+
+/** The first LF in `buf[from, end)`, or -1 (Buffer.indexOf would search past `end`). */
+function indexOfLf(buf: Buffer, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (buf[i] === 10) return i;
   return -1;
 }
 

@@ -53,6 +53,10 @@ export class RedisConnection implements TcpProtocolHandler {
     return count;
   }
 
+  onBytes(fromClient: boolean, buf: Buffer, start: number, end: number, timestamp: number): void {
+    this.onData(fromClient, start === 0 && end === buf.length ? buf : buf.subarray(start, end), timestamp);
+  }
+
   onData(fromClient: boolean, data: Buffer, timestamp: number): void {
     (fromClient ? this.commands : this.replies).push(data, timestamp);
   }
