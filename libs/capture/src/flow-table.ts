@@ -20,9 +20,28 @@ export class FlowNode {
   ) {}
 }
 
+/**
+ * Hash of an address's text, remembered: the decoder hands out the same string objects for the
+ * same addresses, so a hit is a pointer comparison instead of a multiply per character.
+ */
+const IP_SLOTS = 256;
+const ipKeys: string[] = new Array<string>(IP_SLOTS).fill('');
+const ipHashes = new Int32Array(IP_SLOTS);
+
+function ipHash(ip: string): number {
+  const length = ip.length;
+  if (length === 0) return 0;
+  const slot = (length * 7 + ip.charCodeAt(length - 1) * 3 + ip.charCodeAt(length >> 1)) & (IP_SLOTS - 1);
+  if (ipKeys[slot] === ip) return ipHashes[slot];
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < length; i++) h = Math.imul(h ^ ip.charCodeAt(i), 0x01000193);
+  ipKeys[slot] = ip;
+  ipHashes[slot] = h;
+  return h;
+}
+
 function endpointHash(ip: string, port: number): number {
-  let h = Math.imul(port + 0x9e3779b1, 0x85ebca6b);
-  for (let i = 0; i < ip.length; i++) h = Math.imul(h ^ ip.charCodeAt(i), 0x01000193);
+  const h = Math.imul(ipHash(ip) ^ Math.imul(port + 0x9e3779b1, 0x85ebca6b), 0x01000193);
   return h ^ (h >>> 15);
 }
 
