@@ -74,6 +74,17 @@ function processCpuMs(pid: number | undefined): number | undefined {
   }
 }
 
+/** Busy CPU time (ms) of the whole machine, from /proc/stat; undefined when unknown. */
+function machineBusyMs(): number | undefined {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    const idle = ticks[3] + ticks[4]; // idle + iowait
+    return ((ticks.slice(0, 8).reduce((a, b) => a + b, 0) - idle) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 function childNatsServerPid(): number | undefined {
   const ps = spawnSync('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' });
   const line = ps.stdout.split('\n').find((l) => l.includes('nats-server'));
@@ -88,13 +99,18 @@ async function run(label: string, url: string, count: number, ratePerSecond: num
   // As the worker does: one publisher per process run, items added as they are dissected.
   const batches = new ItemBatchPublisher({ bus: worker, session: `bench-${Date.now().toString(36)}` });
   const subject = Subjects.items('bench', 'http');
+  const item: Item = { ...template };
   const serverCpu = processCpuMs(serverPid);
+  const machineBusy = machineBusyMs();
   const cpu = process.cpuUsage();
   const started = now();
   for (let i = 0; i < count; i += turnItems) {
     const end = Math.min(count, i + turnItems);
     for (let j = i; j < end; j++) {
-      const item: Item = { ...template, id: `bench/${j}`, index: j, timestamp: now() };
+      // The dissector has built the item (bench:dissect measures that); the bus's part starts here.
+      item.id = `bench/${j}`;
+      item.index = j;
+      item.timestamp = now();
       // Serialised once (the worker hands the same JSON to its agents).
       batches.add(subject, item.id, JSON.stringify(item));
     }
@@ -111,6 +127,7 @@ async function run(label: string, url: string, count: number, ratePerSecond: num
   const report = await reports;
   clearTimeout(timeout);
   const serverCpuAfter = processCpuMs(serverPid);
+  const machineBusyAfter = machineBusyMs();
   const seconds = (report.lastAt - started) / 1000;
   const cpuPerItem = (ms: number): string => `${((ms * 1000) / Math.max(1, report.received)).toFixed(2)} µs`;
   console.log(
@@ -124,6 +141,12 @@ async function run(label: string, url: string, count: number, ratePerSecond: num
       `subscriber ${cpuPerItem(report.cpuMs)}` +
       (serverCpu !== undefined && serverCpuAfter !== undefined ? `, nats-server ${cpuPerItem(serverCpuAfter - serverCpu)}` : ''),
   );
+  // Another process on the machine takes cores from these three: say how much, so figures can be judged.
+  if (serverCpu !== undefined && serverCpuAfter !== undefined && machineBusy !== undefined && machineBusyAfter !== undefined) {
+    const ours = (publisherCpu.user + publisherCpu.system) / 1000 + report.cpuMs + (serverCpuAfter - serverCpu);
+    const wallMs = now() - started;
+    console.log(`${''.padEnd(26)} other processes: ${(Math.max(0, machineBusyAfter - machineBusy - ours) / wallMs).toFixed(2)} cores busy on average`);
+  }
   await worker.close();
 }
 

@@ -49,7 +49,7 @@ export class ItemBatchPublisher {
   private scheduled = false;
   private readonly maxItems: number;
   private readonly maxChars: number;
-  private counters = { items: 0, batches: 0, failedItems: 0 };
+  private readonly counters = { items: 0, batches: 0, failedItems: 0 };
 
   constructor(private readonly options: ItemBatchPublisherOptions) {
     this.maxItems = options.maxItems ?? ITEM_BATCH_MAX_ITEMS;

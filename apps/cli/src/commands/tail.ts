@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { isValidSubject, NatsBus, SubjectPattern } from '@wirehook/bus';
 import { Subjects, type ItemBatchMessage } from '@wirehook/contracts';
 import { addConfigOptions, configFromFlags, type ConfigFlags } from '../config-options';
 
@@ -8,8 +7,6 @@ interface TailFlags extends ConfigFlags {
   json?: boolean;
   batches?: boolean;
 }
-
-const itemSubjects = new SubjectPattern(Subjects.itemsAll);
 
 function isItemBatch(payload: unknown): payload is ItemBatchMessage {
   return typeof payload === 'object' && payload !== null && Array.isArray((payload as { items?: unknown }).items);
@@ -31,6 +28,9 @@ export function registerTailCommand(program: Command): void {
       .option('--batches', 'print item batches as one message each, as sent, instead of one line per item'),
   ).action(async (subject: string, flags: TailFlags) => {
     const { config } = configFromFlags(flags);
+    // The bus is loaded when the command runs: the other commands start without it.
+    const { isValidSubject, NatsBus, SubjectPattern } = await import('@wirehook/bus');
+    const itemSubjects = new SubjectPattern(Subjects.itemsAll);
     if (!config.nats.url) throw new Error('tail reads from NATS: set nats.url (NATS_URL)');
     if (!isValidSubject(subject, true)) throw new Error(`not a valid subject: "${subject}"`);
     const limit = flags.count === undefined ? Infinity : Number.parseInt(flags.count, 10);
