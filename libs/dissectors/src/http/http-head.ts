@@ -278,6 +278,26 @@ const COLON = 58;
  * into a neighbouring sequence.
  */
 export function parseHttpHead(buf: Buffer, start: number, end: number): HttpHead {
+  return parseHead(buf, start, end, false) as HttpHead;
+}
+
+/**
+ * The head that starts at `start` and ends within `buf[start, limit)` with CR LF CR LF, found while
+ * parsing it (one pass over the bytes instead of a search for its end, then a parse); null when
+ * there is none, it ends otherwise (bare LFs), or it does not parse: the caller then takes the
+ * general way, which decides those cases as before.
+ */
+export function parseHttpHeadAt(buf: Buffer, start: number, limit: number): HttpHead | null {
+  try {
+    return parseHead(buf, start, limit, true);
+  } catch (error) {
+    if (error instanceof HttpHeadError) return null;
+    throw error;
+  }
+}
+
+/** `open`: `end` only bounds the search, the head ends at its first blank line (see parseHttpHeadAt). */
+function parseHead(buf: Buffer, start: number, end: number, open: boolean): HttpHead | null {
   let lf = start;
   while (lf < end && buf[lf] !== LF) lf++;
   if (lf >= end) throw new HttpHeadError('no line end in head');
@@ -337,6 +357,8 @@ export function parseHttpHead(buf: Buffer, start: number, end: number): HttpHead
   const headers = head.headers;
   const headId = nextHead();
   let last: HeaderName | null = null;
+  let blankLine = -1;
+  let blankLf = -1;
   // Fields tend to come in the same order with the same values as in earlier heads: the line
   // after the previous field's usual successor is tried first, checked byte for byte.
   let expected = head.isRequest ? firstRequestSlot : firstResponseSlot;
@@ -365,7 +387,12 @@ export function parseHttpHead(buf: Buffer, start: number, end: number): HttpHead
       for (; i < end; i++) if (buf[i] === LF) break;
       lineEnd = i;
       const contentEnd = i > pos && buf[i - 1] === CR ? i - 1 : i;
-      if (contentEnd === pos) break; // the blank line
+      if (contentEnd === pos) {
+        // The blank line.
+        blankLine = pos;
+        blankLf = i;
+        break;
+      }
       if (folded && last !== null) {
         // obs-fold: continuation of the previous field value
         const key = last.canonical;
@@ -407,6 +434,12 @@ export function parseHttpHead(buf: Buffer, start: number, end: number): HttpHead
     if (name.field !== Field.Other) noteField(head, name.field, joined);
     last = name;
     pos = lineEnd + 1;
+  }
+  if (open) {
+    // Only CR LF CR LF here, the ending the general search (findHeadEnd) takes first.
+    const crlf = blankLf < end && blankLf === blankLine + 1 && buf[blankLine] === CR && buf[blankLine - 1] === LF && buf[blankLine - 2] === CR;
+    if (blankLf < 0 || !crlf) return null;
+    head.size = blankLf + 1 - start;
   }
   return head;
 }

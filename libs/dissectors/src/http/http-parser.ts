@@ -1,5 +1,5 @@
 import { BodyCollector } from './http-body';
-import { HttpHead, HttpHeadError, canonicalHeaderName, parseHttpHead } from './http-head';
+import { HttpHead, HttpHeadError, canonicalHeaderName, parseHttpHead, parseHttpHeadAt } from './http-head';
 
 /**
  * Incremental HTTP/1.x message parser for one direction of a connection. Bytes arrive in
@@ -209,6 +209,12 @@ export class HttpMessageParser {
         this.desync('bytes that do not start an HTTP message', timestamp);
         return pos;
       }
+      // The usual case, a whole CRLF head in this segment: found and parsed in one pass.
+      const whole = parseHttpHeadAt(chunk, pos, end);
+      if (whole !== null) {
+        this.startMessage(whole, timestamp, timestamp);
+        return pos + whole.size;
+      }
       const headEnd = findHeadEnd(chunk, pos, end);
       if (headEnd >= 0) {
         this.beginMessage(chunk, pos, headEnd, timestamp, timestamp);
@@ -254,6 +260,10 @@ export class HttpMessageParser {
       this.desync(`unparseable head: ${error.message}`, timestamp);
       return;
     }
+    this.startMessage(head, startTime, timestamp);
+  }
+
+  private startMessage(head: HttpHead, startTime: number, timestamp: number): void {
     if (head.isRequest !== this.isRequest) {
       this.desync(this.isRequest ? 'a response where a request was expected' : 'a request where a response was expected', timestamp);
       return;
