@@ -1,4 +1,4 @@
-import { parseHttpHead } from '../src/http/http-head';
+import { parseHttpHead, parseHttpHeadAt } from '../src/http/http-head';
 
 /** The head parser keeps module-wide caches (names, values, marks): these check it stays right across heads. */
 function parse(text: string | Buffer) {
@@ -46,6 +46,16 @@ describe('HTTP head parser and its caches', () => {
     expect(parse('HTTP/1.1 200 OK\r\nServer: a\r\n  b\r\n\r\n').headers).toEqual({ Server: 'a b' });
     // A field with an empty name takes no continuation line.
     expect(parse('HTTP/1.1 200 OK\r\n : a\r\n b: c\r\n\r\n').headers).toEqual({ '': 'a', ' b': 'c' });
+  });
+
+  it('finds a CRLF head while parsing it, and leaves every other case to the general way', () => {
+    const buf = Buffer.from('xxGET /a HTTP/1.1\r\nHost: h\r\n\r\nbody and the next message\r\n\r\n');
+    const head = parseHttpHeadAt(buf, 2, buf.length);
+    expect(head).toMatchObject({ method: 'GET', target: '/a', headers: { Host: 'h' }, size: 'GET /a HTTP/1.1\r\nHost: h\r\n\r\n'.length });
+    expect(parseHttpHeadAt(buf, 2, 25)).toBeNull(); // ends before the blank line: incomplete
+    expect(parseHttpHeadAt(Buffer.from('GET / HTTP/1.1\nHost: h\n\n'), 0, 25)).toBeNull(); // bare LFs
+    expect(parseHttpHeadAt(Buffer.from('GET / HTTP/1.1\r\nHost: h\r\n\n'), 0, 26)).toBeNull(); // CRLF then LF
+    expect(parseHttpHeadAt(Buffer.from('GET / HTTP/1.1\r\nno colon\r\n\r\n'), 0, 30)).toBeNull(); // not a head
   });
 
   it('reads methods from bytes and checks the others', () => {
