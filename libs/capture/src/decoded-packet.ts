@@ -14,10 +14,10 @@ export class CapturedPacket implements DecodedPacket {
   #source: Buffer;
   #start: number;
   #frame: Buffer | null;
+  /** The payload as a range; once `payload` is read, the view itself (from 0 to its length). */
   #payloadBuffer: Buffer;
   #payloadStart: number;
   #payloadEnd: number;
-  #payload: Buffer | null = null;
 
   constructor(
     public timestamp: number,
@@ -49,17 +49,16 @@ export class CapturedPacket implements DecodedPacket {
   }
 
   get payload(): Buffer {
-    if (this.#payload === null) {
-      const buf = this.#payloadBuffer;
-      const start = this.#payloadStart;
-      const end = this.#payloadEnd;
-      this.#payload = start === 0 && end === buf.length ? buf : start === end ? EMPTY : buf.subarray(start, end);
-    }
-    return this.#payload;
+    const buf = this.#payloadBuffer;
+    const start = this.#payloadStart;
+    const end = this.#payloadEnd;
+    if (start === 0 && end === buf.length) return buf;
+    const view = start === end ? EMPTY : buf.subarray(start, end);
+    this.payload = view;
+    return view;
   }
 
   set payload(payload: Buffer) {
-    this.#payload = payload;
     this.#payloadBuffer = payload;
     this.#payloadStart = 0;
     this.#payloadEnd = payload.length;
