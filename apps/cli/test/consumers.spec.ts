@@ -35,7 +35,7 @@ describe('external consumers (docs/consumers.md)', () => {
       bus: {
         publishJson: (subject, json, options) => {
           worker.publishJson(subject, json, options);
-          worker.publishJson(subject, json, options);
+          return worker.publishJson(subject, json, options);
         },
       },
     });

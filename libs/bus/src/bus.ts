@@ -57,9 +57,13 @@ export interface DurableStreamSpec {
 export interface Bus {
   /** Human-readable description for logs, e.g. `nats://127.0.0.1:4222` or `in-process`. */
   readonly description: string;
-  publish<T>(subject: string, payload: T, options?: PublishOptions): void;
+  /**
+   * Sends `payload` (or holds it while NATS is away). False when it was dropped instead: the
+   * outage buffer is full; the drop is also counted in `stats().dropped`.
+   */
+  publish<T>(subject: string, payload: T, options?: PublishOptions): boolean;
   /** The same with a payload already serialised as JSON text (the hot path serialises each item once). */
-  publishJson(subject: string, json: string, options?: PublishOptions): void;
+  publishJson(subject: string, json: string, options?: PublishOptions): boolean;
   /** Whether anyone could receive `subject` (always true on NATS, where subscribers are elsewhere). */
   hasSubscribers(subject: string): boolean;
   subscribe<T>(subject: string, handler: MessageHandler<T>, options?: SubscribeOptions): Subscription;

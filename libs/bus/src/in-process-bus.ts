@@ -36,12 +36,14 @@ export class InProcessBus implements Bus {
 
   constructor(private readonly onError: BusErrorListener = () => undefined) {}
 
-  publish<T>(subject: string, payload: T, _options?: PublishOptions): void {
+  publish<T>(subject: string, payload: T, _options?: PublishOptions): boolean {
     this.dispatch(subject, () => JSON.stringify(payload === undefined ? null : payload));
+    return true;
   }
 
-  publishJson(subject: string, json: string, _options?: PublishOptions): void {
+  publishJson(subject: string, json: string, _options?: PublishOptions): boolean {
     this.dispatch(subject, () => json);
+    return true;
   }
 
   hasSubscribers(subject: string): boolean {

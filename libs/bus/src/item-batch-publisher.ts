@@ -102,9 +102,14 @@ export class ItemBatchPublisher {
     this.pending.delete(batch.subject);
     const count = batch.parts.length;
     try {
-      this.options.bus.publishJson(batch.subject, `{"v":${SCHEMA_VERSION},"items":[${batch.parts.join(',')}]}`, {
+      const taken = this.options.bus.publishJson(batch.subject, `{"v":${SCHEMA_VERSION},"items":[${batch.parts.join(',')}]}`, {
         msgId: `${this.options.session}/${batch.firstId}+${count}`,
       });
+      // The bus counts a dropped message once; the items it held are what the worker reports.
+      if (!taken) {
+        this.counters.failedItems += count;
+        return;
+      }
       this.counters.items += count;
       this.counters.batches++;
     } catch (error) {

@@ -76,23 +76,27 @@ export class NatsBus implements Bus {
     }
   }
 
-  publish<T>(subject: string, payload: T, options: PublishOptions = {}): void {
-    this.publishJson(subject, JSON.stringify(payload === undefined ? null : payload), options);
+  publish<T>(subject: string, payload: T, options: PublishOptions = {}): boolean {
+    return this.publishJson(subject, JSON.stringify(payload === undefined ? null : payload), options);
   }
 
   hasSubscribers(): boolean {
     return true;
   }
 
-  publishJson(subject: string, json: string, options: PublishOptions = {}): void {
+  publishJson(subject: string, json: string, options: PublishOptions = {}): boolean {
     const message: HeldMessage = { subject, data: Buffer.from(json), msgId: options.msgId, at: Date.now() };
     if (this.disconnected) {
-      if (this.outage.hold(message)) this.counters.buffered++;
-      else this.counters.dropped++;
-      return;
+      if (this.outage.hold(message)) {
+        this.counters.buffered++;
+        return true;
+      }
+      this.counters.dropped++;
+      return false;
     }
     this.send(message);
     this.outage.sent(message);
+    return true;
   }
 
   private send(message: HeldMessage): void {

@@ -27,7 +27,7 @@ describe('durable items stream (JetStream)', () => {
       bus: {
         publishJson: (subject, json, options) => {
           sent.push([subject, json, options?.msgId]);
-          bus.publishJson(subject, json, options);
+          return bus.publishJson(subject, json, options);
         },
       },
     });

@@ -15,7 +15,7 @@ function recorder(options: { maxItems?: number; maxChars?: number } = {}): { pub
     ...options,
     bus: {
       publishJson: (subject: string, json: string, publish?: PublishOptions) =>
-        void sent.push({ subject, payload: JSON.parse(json) as Sent['payload'], msgId: publish?.msgId }),
+        sent.push({ subject, payload: JSON.parse(json) as Sent['payload'], msgId: publish?.msgId }) > 0,
     },
   });
   return { publisher, sent };
@@ -79,5 +79,17 @@ describe('ItemBatchPublisher', () => {
     await turn();
     expect(errors).toEqual(['s.a 2 bus closed']);
     expect(publisher.stats().failedItems).toBe(2);
+  });
+
+  it('counts the items of a batch the bus dropped (outage buffer full) as failed', async () => {
+    let accept = false;
+    const publisher = new ItemBatchPublisher({ session: 's', bus: { publishJson: () => accept } });
+    publisher.add('s.a', 'a/0', item('a/0'));
+    publisher.add('s.a', 'a/1', item('a/1'));
+    await turn();
+    accept = true;
+    publisher.add('s.a', 'a/2', item('a/2'));
+    await turn();
+    expect(publisher.stats()).toEqual({ items: 1, batches: 1, failedItems: 2 });
   });
 });

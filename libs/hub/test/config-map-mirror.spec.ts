@@ -41,7 +41,7 @@ describe('hub ConfigMap mirror', () => {
 
     const configMap = await eventually(() => {
       const cm = kube.get('configmaps', 'wirehook', 'wirehook-config-map');
-      expect(cm?.data?.['slow-requests.js']).toBe(AGENT);
+      expect((cm?.data as Record<string, string> | undefined)?.['slow-requests.js']).toBe(AGENT);
       return cm;
     });
     expect(configMap).toBeDefined();
