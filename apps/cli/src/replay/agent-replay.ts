@@ -95,7 +95,8 @@ export async function replayWithAgents(options: AgentReplayOptions): Promise<Age
         clearInterval(timer);
       }
     } else {
-      const reader = await CaptureFileReader.open(options.capture);
+      // Reused chunk buffers (no full GCs from fresh 4 MiB chunks): the pipeline copies what it keeps.
+      const reader = await CaptureFileReader.open(options.capture, { reuseChunks: true });
       const decoder = new FrameDecoder();
       try {
         // Records already read first, then the next chunk (the reader's own rhythm).
