@@ -101,85 +101,14 @@ function fieldOf(canonical: string): Field {
 
 /** A field name as sent (`raw`), its canonical form and what it means to the parser. */
 class HeaderName {
-  /** Its slot in the name cache, -1 when not cached. */
-  slot = -1;
-  /** Slot of the name that followed it last time (-1: none yet): the next line's first guess. */
-  nextSlot = -1;
-  /** The value it had last time (ASCII only, so it can be checked against bytes), and its bytes. */
-  lastValue = '';
-  lastValueWords = NO_WORDS;
-  /** `raw`'s bytes, for comparing by words. */
-  readonly rawWords: ByteWords;
-
   constructor(
     readonly raw: string,
     readonly canonical: string,
     readonly field: Field,
     /** Shared by every spelling of the name (`host`, `Host`): whether this head has set it yet. */
     readonly seen: SeenMark,
-  ) {
-    this.rawWords = raw.length > 0 ? wordsOf(raw) : NO_WORDS;
-  }
-
-  learnValue(value: string): void {
-    this.lastValue = value;
-    this.lastValueWords = wordsOf(value);
-  }
-}
-
-/**
- * The bytes of an ASCII string as big-endian 32-bit words, and the bytes after the last whole
- * word: compared four at a time through a DataView, a quarter of the loop turns of a byte loop.
- */
-class ByteWords {
-  constructor(
-    readonly words: Int32Array,
-    readonly tail: Uint8Array,
   ) {}
 }
-
-function wordsOf(text: string): ByteWords {
-  const count = text.length >> 2;
-  const words = new Int32Array(count);
-  for (let w = 0; w < count; w++) {
-    const i = w * 4;
-    words[w] = (text.charCodeAt(i) << 24) | (text.charCodeAt(i + 1) << 16) | (text.charCodeAt(i + 2) << 8) | text.charCodeAt(i + 3);
-  }
-  const tail = new Uint8Array(text.length - count * 4);
-  for (let i = 0; i < tail.length; i++) tail[i] = text.charCodeAt(count * 4 + i);
-  return new ByteWords(words, tail);
-}
-
-/** `buf[pos, pos + length of w)` holds `w`'s bytes; `view` covers `buf`'s memory from `base` = buf.byteOffset. */
-function sameWords(w: ByteWords, view: DataView<ArrayBufferLike>, base: number, buf: Buffer, pos: number): boolean {
-  const words = w.words;
-  const at = base + pos;
-  for (let i = 0; i < words.length; i++) if (view.getInt32(at + i * 4) !== words[i]) return false;
-  const tail = w.tail;
-  const t = pos + words.length * 4;
-  for (let i = 0; i < tail.length; i++) if (buf[t + i] !== tail[i]) return false;
-  return true;
-}
-
-const NO_WORDS = new ByteWords(new Int32Array(0), new Uint8Array(0));
-
-/** A DataView over the memory of the buffer being parsed (chunks are few and reused: one view each time). */
-let viewedMemory: ArrayBufferLike | null = null;
-let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
-
-function viewOf(buf: Buffer): DataView<ArrayBufferLike> {
-  const memory = buf.buffer;
-  if (memory !== viewedMemory) {
-    view = new DataView(memory);
-    viewedMemory = memory;
-  }
-  return view;
-}
-
-/** Slots of the names that began the last request and response heads (-1: none yet). */
-let firstRequestSlot = -1;
-let firstResponseSlot = -1;
-const MAX_EXPECTED_VALUE = 256;
 
 /**
  * `head === heads` when the current head has set the field: a repeated field is then joined,
@@ -230,33 +159,8 @@ function headerName(buf: Buffer, start: number, end: number, hash: number): Head
   const raw = utf8Text(buf, start, end);
   const canonical = canonicalHeaderName(raw);
   const name = new HeaderName(raw, canonical, fieldOf(canonical), seenMarkFor(canonical));
-  if (length <= MAX_CACHED_NAME && raw.length === length) {
-    names[slot] = name;
-    name.slot = slot;
-  }
+  if (length <= MAX_CACHED_NAME && raw.length === length) names[slot] = name;
   return name;
-}
-
-/**
- * Whether the line at `pos` is `expected.raw: expected.lastValue` (blanks around the value
- * allowed, as the parser trims them): the LF ending it, or -1. One pass over the bytes, where
- * finding the colon and the line end, then looking both strings up, takes two.
- */
-function matchExpectedLine(buf: Buffer, view: DataView<ArrayBufferLike>, pos: number, end: number, expected: HeaderName): number {
-  const raw = expected.raw;
-  const colon = pos + raw.length;
-  if (raw.length === 0 || colon >= end || buf[colon] !== COLON) return -1;
-  const base = buf.byteOffset;
-  if (!sameWords(expected.rawWords, view, base, buf, pos)) return -1;
-  let v = colon + 1;
-  while (v < end && isBlank(buf[v])) v++;
-  const value = expected.lastValue;
-  if (v + value.length > end || !sameWords(expected.lastValueWords, view, base, buf, v)) return -1;
-  let k = v + value.length;
-  while (k < end && isBlank(buf[k])) k++;
-  if (k < end && buf[k] === LF) return k;
-  if (k + 1 < end && buf[k] === CR && buf[k + 1] === LF) return k + 1;
-  return -1;
 }
 
 /** Values, request targets, methods and reason phrases. */
@@ -359,71 +263,46 @@ function parseHead(buf: Buffer, start: number, end: number, open: boolean): Http
   let last: HeaderName | null = null;
   let blankLine = -1;
   let blankLf = -1;
-  // Fields tend to come in the same order with the same values as in earlier heads: the line
-  // after the previous field's usual successor is tried first, checked byte for byte.
-  let expected = head.isRequest ? firstRequestSlot : firstResponseSlot;
-  const memory = viewOf(buf);
   let pos = lf + 1;
   while (pos < end) {
-    const first = buf[pos];
-    // (A field with an empty name, from a line like ` : x`, takes no continuation: as before.)
-    const folded = (first === SP || first === TAB) && last !== null && last.canonical !== '';
-    const guess = expected >= 0 ? names[expected] : EMPTY_NAME;
-    let name: HeaderName;
-    let value: string;
-    let lineEnd = folded ? -1 : matchExpectedLine(buf, memory, pos, end, guess);
-    if (lineEnd >= 0) {
-      name = guess;
-      value = guess.lastValue;
-    } else {
-      // The first colon, then the line end. No hashing here: a running hash over every byte is
-      // a serial multiply chain, several times the cost of the scan; the caches sample a few bytes.
-      let i = pos;
-      for (; i < end; i++) {
-        const c = buf[i];
-        if (c === COLON || c === LF) break;
-      }
-      const colon = i < end && buf[i] === COLON ? i : -1;
-      for (; i < end; i++) if (buf[i] === LF) break;
-      lineEnd = i;
-      const contentEnd = i > pos && buf[i - 1] === CR ? i - 1 : i;
-      if (contentEnd === pos) {
-        // The blank line.
-        blankLine = pos;
-        blankLf = i;
-        break;
-      }
-      if (folded && last !== null) {
-        // obs-fold: continuation of the previous field value
-        const key = last.canonical;
-        headers[key] += ' ' + utf8Text(buf, pos, contentEnd).trim();
-        noteField(head, last.field, headers[key]);
-        pos = i + 1;
-        continue;
-      }
-      if (colon < 0 || colon >= contentEnd || colon === pos) {
-        throw new HttpHeadError(`bad header line: ${lineText(buf, pos, contentEnd)}`);
-      }
-      let nameEnd = colon;
-      while (nameEnd > pos && isBlank(buf[nameEnd - 1])) nameEnd--;
-      name = headerName(buf, pos, nameEnd, sampleHash(buf, pos, nameEnd));
-      let valueStart = colon + 1;
-      let valueEnd = contentEnd;
-      while (valueStart < valueEnd && isBlank(buf[valueStart])) valueStart++;
-      while (valueEnd > valueStart && isBlank(buf[valueEnd - 1])) valueEnd--;
-      value = values.get(buf, valueStart, valueEnd, sampleHash(buf, valueStart, valueEnd));
-      // Only ASCII can be checked against bytes; a value ending in CR (a line ending CR CR LF) would
-      // swallow the CR of the next line's CRLF.
-      const length = value.length;
-      if (length === valueEnd - valueStart && length <= MAX_EXPECTED_VALUE && value.charCodeAt(length - 1) !== CR && value !== name.lastValue) {
-        name.learnValue(value);
-      }
+    // The first colon, then the line end. No hashing here: a running hash over every byte is
+    // a serial multiply chain, several times the cost of the scan; the caches sample a few bytes.
+    let i = pos;
+    for (; i < end; i++) {
+      const c = buf[i];
+      if (c === COLON || c === LF) break;
     }
-    // Learn the order for the next head.
-    if (last !== null) last.nextSlot = name.slot;
-    else if (head.isRequest) firstRequestSlot = name.slot;
-    else firstResponseSlot = name.slot;
-    expected = name.nextSlot;
+    const colon = i < end && buf[i] === COLON ? i : -1;
+    for (; i < end; i++) if (buf[i] === LF) break;
+    const lineEnd = i;
+    const contentEnd = i > pos && buf[i - 1] === CR ? i - 1 : i;
+    if (contentEnd === pos) {
+      // The blank line.
+      blankLine = pos;
+      blankLf = i;
+      break;
+    }
+    const first = buf[pos];
+    // obs-fold: continuation of the previous field value (a field with an empty name, from a
+    // line like ` : x`, takes none).
+    if ((first === SP || first === TAB) && last !== null && last.canonical !== '') {
+      const key = last.canonical;
+      headers[key] += ' ' + utf8Text(buf, pos, contentEnd).trim();
+      noteField(head, last.field, headers[key]);
+      pos = lineEnd + 1;
+      continue;
+    }
+    if (colon < 0 || colon >= contentEnd || colon === pos) {
+      throw new HttpHeadError(`bad header line: ${lineText(buf, pos, contentEnd)}`);
+    }
+    let nameEnd = colon;
+    while (nameEnd > pos && isBlank(buf[nameEnd - 1])) nameEnd--;
+    const name = headerName(buf, pos, nameEnd, sampleHash(buf, pos, nameEnd));
+    let valueStart = colon + 1;
+    let valueEnd = contentEnd;
+    while (valueStart < valueEnd && isBlank(buf[valueStart])) valueStart++;
+    while (valueEnd > valueStart && isBlank(buf[valueEnd - 1])) valueEnd--;
+    const value = values.get(buf, valueStart, valueEnd, sampleHash(buf, valueStart, valueEnd));
 
     const key = name.canonical;
     const mark = name.seen;
