@@ -1,9 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { HelperContext, HelperError } from '@wirehook/plugin-sdk';
 
 export interface WebhookSettings {
   maxResponseBytes: number;
-  userAgent: string;
+  /** Absent or empty: DEFAULT_USER_AGENT. */
+  userAgent?: string;
 }
+
+/**
+ * This package's own version, from its package.json one folder up: from `src/` when the source is
+ * imported (tests) and from `dist/` when a host loads the built plugin from its unpacked folder
+ * (`<pluginsDir>/packages/<name>@<version>/`, package.json at its root), so it follows every release.
+ */
+function packageVersion(): string {
+  const file = join(__dirname, '..', 'package.json');
+  const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+  if (pkg.name !== '@wirehook/plugin-webhook' || typeof pkg.version !== 'string' || pkg.version === '') {
+    throw new Error(`${file} is not @wirehook/plugin-webhook's package.json with a version`);
+  }
+  return pkg.version;
+}
+
+/** The User-Agent sent when settings.userAgent is absent or empty: `wirehook-plugin-webhook/<package version>`. */
+export const DEFAULT_USER_AGENT = `wirehook-plugin-webhook/${packageVersion()}`;
 
 export type WebhookArgs = [method: string, url: string, body?: unknown, headers?: Record<string, string | number | boolean>];
 
@@ -22,7 +42,7 @@ export function isIdempotent([method]: WebhookArgs): boolean {
 export async function webhook(args: WebhookArgs, context: HelperContext<WebhookSettings>): Promise<string> {
   const [rawMethod, url, body, headers = {}] = args;
   const method = rawMethod.toUpperCase();
-  const requestHeaders: Record<string, string> = { 'user-agent': context.settings.userAgent };
+  const requestHeaders: Record<string, string> = { 'user-agent': context.settings.userAgent || DEFAULT_USER_AGENT };
   for (const [name, value] of Object.entries(headers)) requestHeaders[name.toLowerCase()] = String(value);
   let payload: string | undefined;
   if (body !== undefined && body !== null && method !== 'GET' && method !== 'HEAD') {

@@ -1,9 +1,11 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
-import { createPluginTestKit, testCaller, type PluginHost, type PluginTestKit } from '@wirehook/plugin-sdk';
-import { eventually, freePort } from '@wirehook/testing';
+import { createPluginTestKit, loadPluginModule, readPluginPackageDir, testCaller, type PluginHost, type PluginTestKit } from '@wirehook/plugin-sdk';
+import { eventually, freePort, repoRoot } from '@wirehook/testing';
 import * as plugin from '../src';
 import { agent, startAgentHost, type AgentHost } from '@wirehook/testing/agent-host';
 
@@ -64,6 +66,11 @@ class Destination {
 }
 
 const packageJson = join(__dirname, '..', 'package.json');
+const packageVersion = (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
+
+// The build script plugins run before `npm pack`.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { buildPlugin } = require(join(repoRoot(), 'libs', 'plugin-sdk', 'tools', 'build-plugin.js')) as { buildPlugin(dir: string): string[] };
 const item = (n: number) => ({ json: [JSON.stringify({ index: n, request: { path: `/item/${n}` }, response: { status: 500 } })] });
 
 describe('@wirehook/plugin-webhook', () => {
@@ -169,6 +176,41 @@ describe('@wirehook/plugin-webhook', () => {
     ]);
     expect(destination.to('/bad')).toHaveLength(1);
     await agents.runtime.unload('Refused.js');
+  });
+
+  it('sends User-Agent wirehook-plugin-webhook/<its package.json version> by default; a set userAgent as is', async () => {
+    await agents.runtime.load(agent('Agent', `function onItemCaptured(data) { vendor.webhook('POST', '${destination.url}/ua-default', 'x'); }`));
+    await agents.runtime.onItemsCaptured(item(5));
+    expect(destination.to('/ua-default').map((r) => r.headers['user-agent'])).toEqual([`wirehook-plugin-webhook/${packageVersion}`]);
+    await agents.runtime.unload('Agent.js');
+
+    await kit.call('vendor.webhook', ['GET', `${destination.url}/ua-set`], { settings: { userAgent: 'acme-alerts/7 (ops@example.com)' } });
+    await kit.call('vendor.webhook', ['GET', `${destination.url}/ua-empty`], { settings: { userAgent: '' } });
+    await kit.call('vendor.webhook', ['GET', `${destination.url}/ua-header`, null, { 'User-Agent': 'per-call/1' }]);
+    expect(destination.to('/ua-set')[0].headers['user-agent']).toBe('acme-alerts/7 (ops@example.com)');
+    expect(destination.to('/ua-empty')[0].headers['user-agent']).toBe(`wirehook-plugin-webhook/${packageVersion}`);
+    expect(destination.to('/ua-header')[0].headers['user-agent']).toBe('per-call/1');
+  });
+
+  it('built and loaded from its own folder as a host does, it names that package version (after a release too)', async () => {
+    // A copy released as another version: a default written down anywhere (code or manifest) would not follow.
+    const dir = mkdtempSync(join(tmpdir(), 'wirehook-plugin-webhook-'));
+    try {
+      const source = join(__dirname, '..');
+      for (const entry of ['package.json', 'src']) cpSync(join(source, entry), join(dir, entry), { recursive: true });
+      const released = { ...(JSON.parse(readFileSync(packageJson, 'utf8')) as object), version: '98.7.6' };
+      writeFileSync(join(dir, 'package.json'), JSON.stringify(released, null, 2));
+      buildPlugin(dir);
+      rmSync(join(dir, 'src'), { recursive: true }); // an installed plugin has only what it publishes
+      const pkg = readPluginPackageDir(dir);
+      const built = createPluginTestKit({ packageJson: dir, module: loadPluginModule(dir, pkg) });
+      await expect(built.call('vendor.webhook', ['GET', `${destination.url}/ua-built`])).resolves.toBe('ok /ua-built');
+      await built.call('vendor.webhook', ['GET', `${destination.url}/ua-built-set`], { settings: { userAgent: 'mine/1' } });
+      expect(destination.to('/ua-built')[0].headers['user-agent']).toBe('wirehook-plugin-webhook/98.7.6');
+      expect(destination.to('/ua-built-set')[0].headers['user-agent']).toBe('mine/1');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a dead destination holds back only its own agent: the agent beside it sees every item', async () => {
