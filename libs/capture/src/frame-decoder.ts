@@ -166,15 +166,9 @@ export class FrameDecoder {
     if (totalLength === 0) totalLength = end - ip;
     if (totalLength < headerLength) return this.malformed('ipv4-bad-total-length');
 
-    let truncated = end - info.start < info.length;
-    let ipEnd = ip + totalLength;
-    if (ipEnd > end) {
-      // The snap length (or a short frame) cut the datagram.
-      truncated = true;
-      const wire = ipEnd - info.start;
-      if (info.length < wire) info.length = wire;
-      ipEnd = end;
-    }
+    const wireEnd = ip + totalLength;
+    const ipEnd = this.clampToCaptured(wireEnd, end);
+    const truncated = ipEnd !== wireEnd || end - info.start < info.length;
     const src = ipv4ToString(buf, ip + 12);
     const dst = ipv4ToString(buf, ip + 16);
     const protocol = buf[ip + 9];
@@ -194,15 +188,9 @@ export class FrameDecoder {
     let payloadLength = (buf[ip + 4] << 8) | buf[ip + 5];
     // 0 = jumbogram (or offload super-packet): take what was captured.
     if (payloadLength === 0) payloadLength = end - ip - 40;
-    let truncated = end - info.start < info.length;
     const wireEnd = ip + 40 + payloadLength;
-    let ipEnd = wireEnd;
-    if (ipEnd > end) {
-      truncated = true;
-      const wire = ipEnd - info.start;
-      if (info.length < wire) info.length = wire;
-      ipEnd = end;
-    }
+    const ipEnd = this.clampToCaptured(wireEnd, end);
+    const truncated = ipEnd !== wireEnd || end - info.start < info.length;
     const src = ipv6ToString(buf, ip + 8);
     const dst = ipv6ToString(buf, ip + 24);
     let next = buf[ip + 6];
@@ -238,6 +226,18 @@ export class FrameDecoder {
     }
     if (p > ipEnd) return this.malformed('ipv6-extension-header-short');
     return this.decodeTransport(buf, p, ipEnd, wireEnd - p, next, 6, src, dst, truncated, false);
+  }
+
+  /**
+   * End of the IP datagram ending at `wireEnd` within the captured bytes (`end`). When the snap length
+   * (or a short frame) cut it, the frame's wire length is raised to cover the whole datagram.
+   */
+  private clampToCaptured(wireEnd: number, end: number): number {
+    if (wireEnd <= end) return wireEnd;
+    const info = this.frameInfo;
+    const wire = wireEnd - info.start;
+    if (info.length < wire) info.length = wire;
+    return end;
   }
 
   private fragment(
