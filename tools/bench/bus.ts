@@ -8,6 +8,7 @@
 // Prints figures; asserts nothing.
 import { fork, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { ItemBatchPublisher, NatsBus } from '@wirehook/bus';
 import { Subjects, SUBJECT_CATALOG, type Item, type ItemBatchMessage } from '@wirehook/contracts';
 import { startNatsServer } from '@wirehook/testing';
@@ -85,6 +86,23 @@ function machineBusyMs(): number | undefined {
   }
 }
 
+/** Best of five passes: mean µs per `JSON.stringify` of `item` (with its id changing, as in the runs). */
+function stringifyMicros(item: Item): number {
+  const copy: Item = { ...item };
+  let best = Infinity;
+  let sink = 0;
+  for (let pass = 0; pass < 5; pass++) {
+    const t0 = performance.now();
+    for (let i = 0; i < 20_000; i++) {
+      copy.id = `bench/${i}`;
+      sink += JSON.stringify(copy).length;
+    }
+    best = Math.min(best, ((performance.now() - t0) * 1000) / 20_000);
+  }
+  if (sink < 0) throw new Error('unreachable');
+  return best;
+}
+
 function childNatsServerPid(): number | undefined {
   const ps = spawnSync('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' });
   const line = ps.stdout.split('\n').find((l) => l.includes('nats-server'));
@@ -158,6 +176,12 @@ async function main(): Promise<void> {
   console.log(
     `bench:bus on ${url}: ${bytes}-byte items (an HTTP item with a small JSON body), publisher and subscriber in two processes, ` +
       `${TURN_ITEMS} items per event-loop turn at full speed`,
+  );
+  // What the target leaves per item, next to the one serialisation each item needs (a worker's floor).
+  const nodes = availableParallelism();
+  console.log(
+    `budget: 100,000 items/s leaves each process 10 µs of CPU per item and all three ${(nodes * 10).toFixed(0)} µs on ${nodes} cores; ` +
+      `JSON.stringify of this item alone takes ${stringifyMicros(template).toFixed(2)} µs here`,
   );
   await run('full speed', url, TOTAL, 0, TURN_ITEMS, serverPid);
   // Paced: 100 items every 5 ms, as a worker on a steadily busy link.

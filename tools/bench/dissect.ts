@@ -69,6 +69,12 @@ async function main(): Promise<void> {
       const tCpu = tshark.cpuSeconds;
       console.log(`  by CPU time: wirehook ${fmt(ours.items / ours.cpuSeconds)} items per CPU-s (${ours.cpuSeconds.toFixed(2)} s), tshark ${fmt(tshark.responses / tCpu)} (${tCpu.toFixed(2)} s, peak RSS ${(tshark.peakRssMb ?? 0).toFixed(0)} MB): ${(ours.items / ours.cpuSeconds / (tshark.responses / tCpu)).toFixed(1)}×`);
     }
+    // What the issue's target leaves per item on one core, next to what the stages cost now.
+    const perItemUs = (cpuSeconds: number): string => ((cpuSeconds * 1e6) / ours.items).toFixed(2);
+    console.log(
+      `budget: 20× tshark is ${fmt(20 * tItems)} items/s, ${(1e6 / (20 * tItems)).toFixed(2)} µs per item on one core; ` +
+        `now capture alone takes ${perItemUs(captureOnly.cpuSeconds)} µs CPU per item, dissection into items ${perItemUs(ours.cpuSeconds - captureOnly.cpuSeconds)} µs more`,
+    );
   } finally {
     if (!process.argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });
   }

@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Item, PacketInfo } from '@wirehook/contracts';
 import { PROTOCOLS } from '@wirehook/contracts';
+import { replayCaptureToItems } from '@wirehook/dissectors';
 import { AgentRuntime } from '@wirehook/runtime';
 import { repoRoot, sharedPcap } from '@wirehook/testing';
 import { buildLoopedCapture, formatCount, runTshark } from './looped-capture';
@@ -155,6 +156,30 @@ function replay(capture: string, agents?: string): ReplayRun {
   return { items: Number(summary[1]), seconds: Number(summary[2]), cpuSeconds: usage ? Number(usage[1]) + Number(usage[2]) : undefined };
 }
 
+/**
+ * Mean cost of `JSON.stringify` (and of `JSON.parse` back) of the items of `capture`, best of five
+ * passes: the serialisation every item needs on its way to the agents and the bus.
+ */
+async function itemJsonCost(capture: string): Promise<{ bytes: number; stringifyUs: number; parseUs: number }> {
+  const items: Item[] = [];
+  await replayCaptureToItems(capture, { worker: 'bench', onItem: (item) => void items.push(item) });
+  const texts = items.map((item) => JSON.stringify(item));
+  let stringifyUs = Infinity;
+  let parseUs = Infinity;
+  let sink = 0;
+  for (let pass = 0; pass < 5; pass++) {
+    const t0 = performance.now();
+    for (const item of items) sink += JSON.stringify(item).length;
+    const t1 = performance.now();
+    for (const text of texts) sink += (JSON.parse(text) as Item).index;
+    const t2 = performance.now();
+    stringifyUs = Math.min(stringifyUs, ((t1 - t0) * 1000) / items.length);
+    parseUs = Math.min(parseUs, ((t2 - t1) * 1000) / items.length);
+  }
+  if (sink < 0) throw new Error('unreachable');
+  return { bytes: Math.round(texts.reduce((n, text) => n + text.length, 0) / texts.length), stringifyUs, parseUs };
+}
+
 /** The whole replay pipeline with one trivial agent, without agents, and tshark, on the same input. */
 async function pipeline(targetPackets: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'wirehook-bench-'));
@@ -169,7 +194,8 @@ async function pipeline(targetPackets: number): Promise<void> {
       (run.cpuSeconds === undefined ? '' : ` (process CPU ${run.cpuSeconds.toFixed(2)} s incl. start-up)`);
     const withAgent = replay(looped, agent);
     console.log(`  ${describe('dissect + hooks', withAgent)}`);
-    console.log(`  ${describe('dissect only   ', replay(looped))}`);
+    const dissectOnly = replay(looped);
+    console.log(`  ${describe('dissect only   ', dissectOnly)}`);
     const tshark = runTshark(looped);
     if (tshark === undefined) {
       console.log('  tshark: not installed, no comparison');
@@ -178,6 +204,13 @@ async function pipeline(targetPackets: number): Promise<void> {
     const tItems = tshark.responses / tshark.wallSeconds;
     console.log(`  tshark -z http,tree: ${formatCount(tshark.responses)} responses in ${tshark.wallSeconds.toFixed(2)} s = ${formatCount(tItems)} items/s`);
     console.log(`  ratio (whole pipeline with hooks / tshark, items/s): ${(withAgent.items / withAgent.seconds / tItems).toFixed(1)}×`);
+    // What the issue's target leaves per item, next to what dissection and one item's JSON cost now.
+    const json = await itemJsonCost(sharedPcap('http-wrk.pcap'));
+    console.log(
+      `  budget: 15× tshark is ${formatCount(15 * tItems)} items/s, ${(1e6 / (15 * tItems)).toFixed(2)} µs per item for everything; ` +
+        `now dissection alone ${((dissectOnly.seconds * 1e6) / dissectOnly.items).toFixed(2)} µs per item, and JSON.stringify of one of these items ` +
+        `${json.stringifyUs.toFixed(2)} µs (${json.bytes} B; JSON.parse ${json.parseUs.toFixed(2)} µs)`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
