@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createTempPostgresDatabase, freePort } from '@wirehook/testing';
 import { DatabaseOpenError, openDatabase, storageMigrations, type Database } from '../src';
+import { templatePath } from '../src/database/pglite-template';
 import { backends, type PreparedBackend } from './backends';
 
 const ALL_MIGRATIONS = storageMigrations.map((migration) => migration.name);
@@ -148,4 +149,76 @@ describe('PGlite data folder', () => {
     writeFileSync(file, '');
     await expect(openDatabase({ dataDir: join(file, 'sub') })).rejects.toThrow(/cannot create the data folder/);
   });
+});
+
+describe('PGlite fresh-cluster template', () => {
+  let root: string;
+  let cacheDir: string;
+  const pgliteVersion = (): string => {
+    const file = readdirSync(cacheDir).find((name) => name.endsWith('-fresh-cluster.tar.gz'));
+    if (!file) throw new Error(`no template in ${cacheDir}`);
+    return file.slice('pglite-'.length, -'-fresh-cluster.tar.gz'.length);
+  };
+  const open = async (name: string, templateCacheDir: string | false = cacheDir) => {
+    const lines: string[] = [];
+    const logger = { info: (line: string) => lines.push(line), warn: (line: string) => lines.push(`WARN ${line}`) };
+    const db = await openDatabase({ dataDir: join(root, name), templateCacheDir, logger });
+    return { db, log: lines.join('\n') };
+  };
+
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'wirehook-storage-template-'));
+    cacheDir = join(root, 'cache');
+  });
+
+  afterAll(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('makes the first fresh folder by initdb and saves it; later fresh folders start from it and keep their data', async () => {
+    const first = await open('first');
+    await first.db.close();
+    expect(first.log).toMatch(/\(new cluster by initdb\)/);
+    expect(existsSync(templatePath(cacheDir, pgliteVersion()))).toBe(true);
+
+    const second = await open('second');
+    expect(second.log).toMatch(/\(new cluster from the template\)/);
+    expect(second.db.appliedMigrations).toEqual(ALL_MIGRATIONS);
+    await second.db.agents.create({ title: 'made on a template', source: 'var a = 1;\n', author: 'alice' });
+    await second.db.close();
+
+    const reopened = await open('second');
+    expect(reopened.log).not.toMatch(/new cluster/);
+    expect(reopened.db.appliedMigrations).toEqual([]);
+    expect((await reopened.db.agents.list()).map((agent) => agent.title)).toEqual(['made on a template']);
+    // The template is the pristine cluster: a third fresh folder does not see the second one's agent.
+    const third = await open('third');
+    expect(third.log).toMatch(/from the template/);
+    expect(await third.db.agents.list()).toEqual([]);
+    await Promise.all([reopened.db.close(), third.db.close()]);
+  }, 180_000);
+
+  it('drops a template that does not load, initialises the folder and saves a good one', async () => {
+    const template = templatePath(cacheDir, pgliteVersion());
+    writeFileSync(template, 'not a tarball');
+    const repaired = await open('after-corrupt-template');
+    expect(repaired.log).toMatch(/WARN storage: the PGlite template .* did not load/);
+    expect(repaired.log).toMatch(/\(new cluster by initdb\)/);
+    expect(repaired.db.appliedMigrations).toEqual(ALL_MIGRATIONS);
+    await repaired.db.close();
+    const next = await open('after-repair');
+    expect(next.log).toMatch(/from the template/);
+    await next.db.close();
+  }, 180_000);
+
+  it('reads and writes no template when disabled', async () => {
+    // A good template is in the cache (previous test); disabled, the fresh folder still gets initdb.
+    const template = templatePath(cacheDir, pgliteVersion());
+    const before = statSync(template).mtimeMs;
+    const { db, log } = await open('no-template', false);
+    expect(log).toMatch(/\(new cluster by initdb\)/);
+    await db.close();
+    expect(statSync(template).mtimeMs).toBe(before);
+    expect(readdirSync(cacheDir)).toEqual([basename(template)]);
+  }, 180_000);
 });

@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { runInThisContext } from 'node:vm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { storageEntities } from '../entities';
@@ -14,6 +14,7 @@ import type * as PgliteModule from '@electric-sql/pglite';
 import { acquireDataDirLock } from './data-dir-lock';
 import { describeError } from './describe-error';
 import { pgliteDriverModule } from './pglite-pool';
+import { createPglite, defaultTemplateCacheDir } from './pglite-template';
 import { redactUrl } from './redact-url';
 import { runMigrations } from './run-migrations';
 
@@ -29,6 +30,11 @@ export interface OpenDatabaseOptions {
   /** Folder for the embedded database (`<dataDir>/pglite`); created if missing. */
   dataDir: string;
   logger?: StorageLogger;
+  /**
+   * PGlite only: where a dump of a pristine cluster is kept so that fresh data folders need no
+   * initdb (see createPglite); `false` disables it. Default: defaultTemplateCacheDir().
+   */
+  templateCacheDir?: string | false;
 }
 
 export interface Database {
@@ -57,7 +63,9 @@ export interface Database {
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const started = Date.now();
-  const opened = options.url ? await openPostgres(options.url, options.logger) : await openPglite(options.dataDir);
+  const opened = options.url
+    ? await openPostgres(options.url, options.logger)
+    : await openPglite(options.dataDir, options.templateCacheDir ?? defaultTemplateCacheDir(), options.logger);
   const { dataSource, location } = opened;
   let appliedMigrations: string[];
   try {
@@ -69,7 +77,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
   const kind = options.url ? 'postgres' : 'pglite';
   const migrated = appliedMigrations.length > 0 ? `applied ${appliedMigrations.join(', ')}` : 'schema up to date';
-  options.logger?.info(`storage: opened ${kind} ${location} in ${Date.now() - started} ms; ${migrated}`);
+  options.logger?.info(`storage: opened ${kind} ${location}${opened.detail ? ` (${opened.detail})` : ''} in ${Date.now() - started} ms; ${migrated}`);
 
   let closing: Promise<void> | undefined;
   return {
@@ -103,6 +111,8 @@ interface OpenedDataSource {
   location: string;
   /** Frees what the open held beyond the DataSource (the PGlite folder lock). */
   release(): void;
+  /** Said in the open's log line. */
+  detail?: string;
 }
 
 const common = {
@@ -136,7 +146,7 @@ async function openPostgres(url: string, logger: StorageLogger | undefined): Pro
   return { dataSource, location, release: () => undefined };
 }
 
-async function openPglite(dataDir: string): Promise<OpenedDataSource> {
+async function openPglite(dataDir: string, templateCacheDir: string | false, logger: StorageLogger | undefined): Promise<OpenedDataSource> {
   const folder = join(resolve(dataDir), 'pglite');
   try {
     mkdirSync(folder, { recursive: true });
@@ -152,8 +162,9 @@ async function openPglite(dataDir: string): Promise<OpenedDataSource> {
     );
   }
   try {
-    const { PGlite } = loadPglite();
-    const pglite = await PGlite.create({ dataDir: folder });
+    const { module, version } = loadPglite();
+    // Without a known PGlite version a template could be loaded by a release it does not fit.
+    const { pglite, origin } = await createPglite({ PGlite: module.PGlite, pgliteVersion: version ?? '', folder, templateCacheDir: version ? templateCacheDir : false, logger });
     const dataSource = new DataSource({ ...common, driver: pgliteDriverModule(pglite) } satisfies DataSourceOptions);
     try {
       await dataSource.initialize();
@@ -161,7 +172,7 @@ async function openPglite(dataDir: string): Promise<OpenedDataSource> {
       await pglite.close().catch(() => undefined);
       throw error;
     }
-    return { dataSource, location: folder, release: lock.release };
+    return { dataSource, location: folder, release: lock.release, detail: origin === 'existing' ? undefined : `new cluster ${origin === 'template' ? 'from the template' : 'by initdb'}` };
   } catch (error) {
     lock.release();
     throw new DatabaseOpenError(folder, describeError(error), error);
@@ -175,8 +186,21 @@ async function openPglite(dataDir: string): Promise<OpenedDataSource> {
  * internally, which Jest's module sandbox refuses without --experimental-vm-modules, and Jest
  * replaces `createRequire`/`getBuiltinModule` inside the sandbox — but not on the host `process`.
  */
-function loadPglite(): typeof PgliteModule {
+function loadPglite(): { module: typeof PgliteModule; version: string | undefined } {
   const hostProcess = runInThisContext('process') as NodeJS.Process;
   const { createRequire } = hostProcess.getBuiltinModule('node:module');
-  return createRequire(__filename)('@electric-sql/pglite') as typeof PgliteModule;
+  const hostRequire = createRequire(__filename);
+  return {
+    module: hostRequire('@electric-sql/pglite') as typeof PgliteModule,
+    version: packageVersionAbove(hostRequire.resolve('@electric-sql/pglite')),
+  };
+}
+
+/** The version in the nearest package.json above `file` (PGlite does not export its package.json). */
+function packageVersionAbove(file: string): string | undefined {
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version;
+  }
+  return undefined;
 }
