@@ -79,7 +79,41 @@ export interface Bus {
    * has none (in-process), so callers can say so instead of failing.
    */
   ensureDurableStream(spec: DurableStreamSpec): Promise<boolean>;
+  /**
+   * Blob storage beside the messages, for files every node needs that are too large for a message
+   * (plugin packages; bucket names in `Buckets` of @wirehook/contracts). NATS: a JetStream Object
+   * Store bucket, created on first use, stored on disk, chunked (any size) and checked against its
+   * SHA-256 digest on read. In-process: memory. Stores `data` under `name`, replacing what was there.
+   * Failures reject with a BusBlobError.
+   */
+  putBlob(bucket: string, name: string, data: Uint8Array): Promise<void>;
+  /** The bytes stored under `name`, or undefined when there are none; a corrupt or unreadable object rejects (BusBlobError), never returns partial data. */
+  getBlob(bucket: string, name: string): Promise<Uint8Array | undefined>;
+  /** Size and SHA-256 of what is stored under `name` without reading it, or undefined when there is nothing. */
+  blobInfo(bucket: string, name: string): Promise<BlobInfo | undefined>;
+  /** Removes what is stored under `name`; nothing happens when there is nothing. */
+  deleteBlob(bucket: string, name: string): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface BlobInfo {
+  size: number;
+  /** SHA-256 of the bytes, lowercase hex. */
+  sha256: string;
+}
+
+/** A blob operation failed; the message names the operation, bucket, object and transport. */
+export class BusBlobError extends Error {
+  constructor(
+    readonly operation: 'put' | 'get' | 'info' | 'delete',
+    readonly bucket: string,
+    readonly object: string,
+    readonly transport: string,
+    reason: string,
+  ) {
+    super(`cannot ${operation} ${bucket}/${object} on ${transport}: ${reason}`);
+    this.name = 'BusBlobError';
+  }
 }
 
 /** Reported when a handler throws: the bus keeps delivering. */

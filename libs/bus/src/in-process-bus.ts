@@ -1,7 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
+  BusBlobError,
   BusRequestError,
   isReplyError,
+  type BlobInfo,
   type Bus,
   type BusErrorListener,
   type BusStats,
@@ -31,6 +33,8 @@ export class InProcessBus implements Bus {
   private readonly subscribers = new Set<Subscriber>();
   private readonly queueCursor = new Map<string, number>();
   private readonly pending = new Set<Promise<void>>();
+  /** bucket → object name → bytes (copies in and out, as NATS would hand over). */
+  private readonly blobs = new Map<string, Map<string, Uint8Array>>();
   private readonly counters: BusStats = { published: 0, delivered: 0, buffered: 0, resent: 0, dropped: 0, handlerErrors: 0 };
   private closed = false;
 
@@ -129,10 +133,41 @@ export class InProcessBus implements Bus {
     return false;
   }
 
+  async putBlob(bucket: string, name: string, data: Uint8Array): Promise<void> {
+    this.checkBlob('put', bucket, name);
+    const objects = this.blobs.get(bucket) ?? new Map<string, Uint8Array>();
+    this.blobs.set(bucket, objects);
+    objects.set(name, new Uint8Array(data));
+  }
+
+  async getBlob(bucket: string, name: string): Promise<Uint8Array | undefined> {
+    this.checkBlob('get', bucket, name);
+    const data = this.blobs.get(bucket)?.get(name);
+    return data ? new Uint8Array(data) : undefined;
+  }
+
+  async blobInfo(bucket: string, name: string): Promise<BlobInfo | undefined> {
+    this.checkBlob('info', bucket, name);
+    const data = this.blobs.get(bucket)?.get(name);
+    return data ? { size: data.length, sha256: createHash('sha256').update(data).digest('hex') } : undefined;
+  }
+
+  async deleteBlob(bucket: string, name: string): Promise<void> {
+    this.checkBlob('delete', bucket, name);
+    this.blobs.get(bucket)?.delete(name);
+  }
+
+  /** What NATS refuses too: a closed connection, an empty name. */
+  private checkBlob(operation: BusBlobError['operation'], bucket: string, name: string): void {
+    if (this.closed) throw new BusBlobError(operation, bucket, name, this.description, 'bus closed');
+    if (!bucket || !name) throw new BusBlobError(operation, bucket, name, this.description, 'bucket and name must not be empty');
+  }
+
   async close(): Promise<void> {
     await this.flush();
     this.closed = true;
     this.subscribers.clear();
+    this.blobs.clear();
   }
 
   /** Requests carry their inbox inside the envelope, since this transport has no headers. */

@@ -7,13 +7,16 @@ import {
   StorageType,
   type ConnectionOptions,
   type NatsConnection,
+  type ObjectStore,
   type StreamConfig,
   type Subscription as NatsSubscription,
 } from 'nats';
 import { OutageBuffer, type HeldMessage } from './outage-buffer';
 import {
+  BusBlobError,
   BusRequestError,
   isReplyError,
+  type BlobInfo,
   type Bus,
   type BusErrorListener,
   type BusStats,
@@ -34,6 +37,8 @@ export interface NatsBusOptions {
   onError?: BusErrorListener;
   /** Reconnect and disconnect notices, for the node's log. */
   onStatus?: (status: string) => void;
+  /** A blob read that receives no data for this long fails (its chunks were lost, the server went away); default 10 s. */
+  blobIdleTimeoutMs?: number;
 }
 
 const REPORTED_STATUS = new Set<string>(['disconnect', 'reconnect', 'error', 'ldm', 'staleConnection']);
@@ -193,6 +198,82 @@ export class NatsBus implements Bus {
     return true;
   }
 
+  async putBlob(bucket: string, name: string, data: Uint8Array): Promise<void> {
+    try {
+      await (await this.objectStore(bucket)).putBlob({ name }, data);
+    } catch (error) {
+      throw new BusBlobError('put', bucket, name, this.description, blobFailure(error));
+    }
+  }
+
+  async getBlob(bucket: string, name: string): Promise<Uint8Array | undefined> {
+    const fail = (reason: string) => new BusBlobError('get', bucket, name, this.description, reason);
+    let result: Awaited<ReturnType<ObjectStore['get']>>;
+    try {
+      result = await (await this.objectStore(bucket)).get(name);
+    } catch (error) {
+      throw fail(blobFailure(error));
+    }
+    if (!result) return undefined;
+    // Read chunk by chunk, not with the client's getBlob: a read whose chunks never come (lost from
+    // the stream) would otherwise wait forever. The client errors the stream on a digest mismatch.
+    const reader = result.data.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const idleMs = this.options.blobIdleTimeoutMs ?? 10_000;
+    try {
+      for (;;) {
+        const { done, value } = await withTimeout(reader.read(), idleMs, () => `no data for ${idleMs} ms after ${size} of ${result.info.size} bytes`);
+        if (done) break;
+        if (value.length > 0) {
+          chunks.push(value);
+          size += value.length;
+        }
+      }
+      const error = await result.error;
+      if (error) throw error;
+    } catch (error) {
+      reader.cancel().catch(() => undefined);
+      throw fail((error as Error).message);
+    }
+    if (size !== result.info.size) throw fail(`read ${size} bytes, the object has ${result.info.size}`);
+    const data = new Uint8Array(size);
+    let offset = 0;
+    for (const chunk of chunks) {
+      data.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return data;
+  }
+
+  async blobInfo(bucket: string, name: string): Promise<BlobInfo | undefined> {
+    try {
+      const info = await (await this.objectStore(bucket)).info(name);
+      if (!info || info.deleted) return undefined;
+      // The client stores `SHA-256=<base64url>`.
+      const digest = info.digest.startsWith('SHA-256=') ? Buffer.from(info.digest.slice('SHA-256='.length), 'base64url').toString('hex') : '';
+      return { size: info.size, sha256: digest };
+    } catch (error) {
+      throw new BusBlobError('info', bucket, name, this.description, blobFailure(error));
+    }
+  }
+
+  async deleteBlob(bucket: string, name: string): Promise<void> {
+    try {
+      await (await this.objectStore(bucket)).delete(name);
+    } catch (error) {
+      throw new BusBlobError('delete', bucket, name, this.description, blobFailure(error));
+    }
+  }
+
+  /**
+   * The bucket, created when missing. Looked up for every operation rather than cached: blob
+   * operations are rare, and a NATS restarted without its store must get the bucket created again.
+   */
+  private objectStore(bucket: string): Promise<ObjectStore> {
+    return this.nc.jetstream().views.os(bucket, { storage: StorageType.File, description: 'Wirehook: files every node needs (see Buckets in @wirehook/contracts)' });
+  }
+
   stats(): BusStats {
     return { ...this.counters };
   }
@@ -239,4 +320,20 @@ export class NatsBus implements Bus {
       if (REPORTED_STATUS.has(status.type)) this.options.onStatus?.(`${status.type}${status.data ? ` ${String(status.data)}` : ''}`);
     }
   }
+}
+
+/** The client's reason, with the one an operator cannot decode ("503": nobody answers the JetStream API) spelled out. */
+function blobFailure(error: unknown): string {
+  const message = (error as Error).message ?? String(error);
+  if ((error as { code?: string }).code === '503' || message === '503') return 'JetStream is not enabled on this NATS server (503 no responders); start nats-server with --jetstream';
+  return message;
+}
+
+/** `promise`, or a rejection with `reason()` when it takes longer than `ms`. */
+function withTimeout<T>(promise: Promise<T>, ms: number, reason: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(reason())), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

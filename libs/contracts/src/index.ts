@@ -1,6 +1,7 @@
 export * from './item';
 export * from './packet';
 export * from './subjects';
+export * from './buckets';
 export * from './messages';
 export * from './config';
 export * from './subject-catalog';

@@ -1,3 +1,4 @@
+import { Buckets, pluginPackageObject } from './buckets';
 import { QueueGroups, type Subjects } from './subjects';
 
 /** Subjects that name one kind of message; the `…All` wildcards are for subscribing only. */
@@ -173,7 +174,10 @@ export const SUBJECT_CATALOG: SubjectSpec[] = [
     to: 'every node',
     delivery: 'broadcast',
     payload: 'PluginsChangedMessage',
-    description: 'The installed plugins and versions changed; nodes load them without restarting.',
+    description:
+      'The installed plugins and versions changed; nodes load them without restarting. Before announcing a version the hub puts its npm tarball in the ' +
+      `JetStream object store bucket \`${Buckets.pluginPackages}\` (object \`<name with / as +>@<version>.tgz\`, e.g. \`${pluginPackageObject('@wirehook/plugin-webhook', '1.0.0')}\`); ` +
+      'a node whose plugins folder lacks that version fetches it from there.',
     example: { v: 1, plugins: [{ name: '@wirehook/plugin-webhook', version: '1.0.0' }] },
   },
   {

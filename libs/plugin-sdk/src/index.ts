@@ -61,6 +61,8 @@ export type {
 } from './host/plugin-host';
 export { loadPluginModule, checkPluginModule, pluginPackagePath, PluginLoadError } from './host/plugin-module';
 export { stagePlugin, removePluginFiles, PluginDependencyError, PluginSourceError } from './host/package-installer';
+export { PluginPackageFetcher, PluginFetchError } from './host/package-fetcher';
+export type { PluginPackageStore, PackageFetcherOptions } from './host/package-fetcher';
 export { pluginsDirOf } from './host/node-settings';
 export { pluginStatsReply } from './host/stats-reply';
 export type { PluginSource, InstallerOptions, StagedPlugin } from './host/package-installer';

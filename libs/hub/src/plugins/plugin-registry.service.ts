@@ -1,6 +1,20 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { HttpStatus, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { SCHEMA_VERSION, Subjects, type PluginsChangedMessage, type PluginStatsReply, type PluginStatsRequest } from '@wirehook/contracts';
+import type { BlobInfo } from '@wirehook/bus';
 import {
+  Buckets,
+  pluginPackageObject,
+  SCHEMA_VERSION,
+  Subjects,
+  type PluginsChangedMessage,
+  type PluginStatsReply,
+  type PluginStatsRequest,
+} from '@wirehook/contracts';
+import {
+  PluginFetchError,
   pluginPackagePath,
   pluginsDirOf,
   pluginStatsReply,
@@ -52,9 +66,10 @@ export interface RemoveResult {
 
 /**
  * The plugin registry: installs (folder, tarball, npm registry), upgrades with a preflight,
- * removes, enables and configures plugins; records them in PostgreSQL (PluginStore) and announces
- * the installed set on `wirehook.plugins.changed`, which every node (this hub included) applies
- * from the shared plugins folder. Changes are made one at a time.
+ * removes, enables and configures plugins; records them in PostgreSQL (PluginStore), puts each
+ * installed version's tarball in the package bucket (Buckets.pluginPackages) and announces the
+ * installed set on `wirehook.plugins.changed`, which every node (this hub included) applies from its
+ * plugins folder, fetching from the bucket what that folder lacks. Changes are made one at a time.
  */
 @Injectable()
 export class PluginRegistry implements OnApplicationBootstrap {
@@ -70,15 +85,22 @@ export class PluginRegistry implements OnApplicationBootstrap {
     this.pluginsDir = pluginsDirOf(options.config);
   }
 
-  /** At start: the hub's own runtime gets the installed plugins, and nodes already up hear the set. */
-  async onApplicationBootstrap(): Promise<void> {
-    try {
-      const message = await this.message();
-      await this.hubHost.apply(message.plugins);
-      this.options.bus.publish(Subjects.pluginsChanged, message);
-    } catch (error) {
-      this.log('error', `loading the installed plugins failed: ${(error as Error).message}`);
-    }
+  /**
+   * At start: every installed version's package goes to the bucket if it is not there (NATS without
+   * persistence loses it) and comes back from it if the hub's folder lost it; then the hub's own
+   * runtime gets the installed plugins, and nodes already up hear the set.
+   */
+  onApplicationBootstrap(): Promise<void> {
+    return this.serially(async () => {
+      try {
+        await this.syncPackages();
+        const message = await this.message();
+        await this.hubHost.apply(message.plugins);
+        this.options.bus.publish(Subjects.pluginsChanged, message);
+      } catch (error) {
+        this.log('error', `loading the installed plugins failed: ${(error as Error).message}`);
+      }
+    });
   }
 
   /** The announcement: every installed, enabled plugin with its version and settings. */
@@ -143,6 +165,8 @@ export class PluginRegistry implements OnApplicationBootstrap {
         if (preflight.major && !acceptMajor) throw new MajorUpgradeError(preflight);
         resolveSettings(staged.pkg, current.settings);
         const result = await this.commit(staged, `upgraded from ${current.version}`);
+        // Nodes were told of the new version: nobody fetches the old one any more.
+        if (current.version !== staged.pkg.version) await this.unpublishPackage(name, current.version);
         return { ...result, preflight };
       } finally {
         await staged.discard();
@@ -159,6 +183,7 @@ export class PluginRegistry implements OnApplicationBootstrap {
       await this.options.database.plugins.remove(name);
       await this.announce();
       await removePluginFiles(this.pluginsDir, name);
+      await this.unpublishPackage(name, current.version);
       this.log('info', `plugin ${name}@${current.version} removed`);
       return { name, version: current.version, agents };
     });
@@ -208,9 +233,77 @@ export class PluginRegistry implements OnApplicationBootstrap {
   private async commit(staged: StagedPlugin, what: string): Promise<InstallResult> {
     const dir = await staged.commit();
     const plugin = await this.options.database.plugins.recordInstall({ name: staged.pkg.name, version: staged.pkg.version });
+    // Before the announcement: a worker hearing of this version must find its package.
+    await this.publishPackage(staged.pkg.name, staged.pkg.version);
     await this.announce();
     this.log('info', `plugin ${staged.pkg.name}@${staged.pkg.version} ${what}: ${staged.pkg.manifest.helpers.map((h) => h.name).join(', ')}`);
     return { plugin, dir, linked: Object.keys(staged.linked) };
+  }
+
+  /** The tarball the hub keeps of an installed version (what stagePlugin's commit copied). */
+  private keptTarball(name: string, version: string): string {
+    return join(this.pluginsDir, 'tarballs', pluginPackageObject(name, version));
+  }
+
+  /**
+   * Puts an installed version's kept tarball in the package bucket. A failure is logged, not thrown:
+   * the install stands, the hub and nodes sharing its folder run the plugin, and the next hub start
+   * tries again.
+   */
+  private async publishPackage(name: string, version: string, data?: Uint8Array): Promise<boolean> {
+    try {
+      const bytes = data ?? (await readFile(this.keptTarball(name, version)));
+      await this.options.bus.putBlob(Buckets.pluginPackages, pluginPackageObject(name, version), bytes);
+      return true;
+    } catch (error) {
+      this.log('error', `plugin ${name}@${version}: package not published for the workers (they cannot load it unless they share plugins.dir with the hub): ${(error as Error).message}`);
+      return false;
+    }
+  }
+
+  private async unpublishPackage(name: string, version: string): Promise<void> {
+    try {
+      await this.options.bus.deleteBlob(Buckets.pluginPackages, pluginPackageObject(name, version));
+    } catch (error) {
+      this.log('error', `plugin ${name}@${version}: package not removed from the bus: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Makes the bucket and the hub's folder agree on every installed version: a kept tarball the
+   * bucket lacks (or holds different bytes of) is put; a version whose folder is gone is fetched
+   * back from the bucket. Problems are logged per plugin; none stops the start.
+   */
+  private async syncPackages(): Promise<void> {
+    for (const plugin of await this.options.database.plugins.list()) {
+      const { name, version } = plugin;
+      let kept: Buffer | undefined;
+      try {
+        kept = await readFile(this.keptTarball(name, version));
+      } catch {
+        kept = undefined;
+      }
+      if (kept) {
+        let stored: BlobInfo | undefined;
+        try {
+          stored = await this.options.bus.blobInfo(Buckets.pluginPackages, pluginPackageObject(name, version));
+        } catch (error) {
+          this.log('error', `plugin ${name}@${version}: cannot check its package on the bus: ${(error as Error).message}`);
+          continue;
+        }
+        const sha256 = createHash('sha256').update(kept).digest('hex');
+        if (stored?.sha256 !== sha256 && (await this.publishPackage(name, version, kept))) {
+          this.log('info', `plugin ${name}@${version}: package ${stored ? 'replaced' : 'published'} on the bus for the workers`);
+        }
+      }
+      if (existsSync(pluginPackagePath(this.pluginsDir, name, version))) continue;
+      try {
+        await this.hubHost.fetcher.ensure(name, version);
+      } catch (error) {
+        const reason = error instanceof PluginFetchError ? error.reason : (error as Error).message;
+        this.log('error', `plugin ${name}@${version}: its files are missing on the hub and could not be restored from the bus: ${reason}; install it again`);
+      }
+    }
   }
 
   private async announce(): Promise<void> {

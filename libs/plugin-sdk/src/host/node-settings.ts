@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { WirehookConfig } from '@wirehook/contracts';
 
-/** The shared plugins folder of a node: `plugins.dir`, default `<database.dataDir>/plugins`. */
+/** The plugins folder of a node (its own, or one shared with the hub): `plugins.dir`, default `<database.dataDir>/plugins`. */
 export function pluginsDirOf(config: WirehookConfig): string {
   return resolve(config.plugins.dir ?? join(config.database.dataDir, 'plugins'));
 }

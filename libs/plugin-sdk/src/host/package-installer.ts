@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import semver from 'semver';
 import { extract } from 'tar-fs';
+import { pluginPackageKey } from '@wirehook/contracts';
 import { assertCompatible, type HostInfo } from '../compatibility';
 import type { PluginPackage } from '../manifest';
 import { readPluginPackageDir } from '../read-manifest';
@@ -20,7 +21,7 @@ export type PluginSource =
   | { kind: 'registry'; spec: string };
 
 export interface InstallerOptions {
-  /** The shared plugins folder. */
+  /** The node's plugins folder. */
   pluginsDir: string;
   host: HostInfo;
   /**
@@ -119,7 +120,7 @@ export async function stagePlugin(source: PluginSource, options: InstallerOption
 
 /** Removes every unpacked version and kept tarball of a plugin from the plugins folder. */
 export async function removePluginFiles(pluginsDir: string, name: string, keepVersion?: string): Promise<void> {
-  const prefix = `${name.replace('/', '+')}@`;
+  const prefix = pluginPackageKey(name, '');
   for (const [folder, suffix] of [['packages', ''], ['tarballs', '.tgz']] as const) {
     const dir = join(resolve(pluginsDir), folder);
     let entries: string[];

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Registry } from 'prom-client';
 import { compileArgumentValidator, type ArgumentValidator } from '../argument-validation';
 import { assertCompatible, type HostInfo } from '../compatibility';
@@ -27,7 +28,7 @@ export type BridgeHelper = (args: unknown[], caller: HelperCaller) => Promise<un
 export interface PluginHostOptions {
   /** `hub` or the worker's node name (metrics label, helper context). */
   node: string;
-  /** The shared plugins folder (packages/<name>@<version>). */
+  /** The node's plugins folder (packages/<name>@<version>). */
   pluginsDir: string;
   /** Checked again at every load. */
   host: HostInfo;
@@ -40,6 +41,11 @@ export interface PluginHostOptions {
   filesRoot?: string;
   /** At most this many failure lines of `queue` helpers per plugin per second; default 10. */
   failureLogsPerSecond?: number;
+  /**
+   * Called before loading a version whose folder is missing from `pluginsDir`, to put it there
+   * (PluginPackageFetcher: from the hub over the bus). What it throws is that plugin's load error.
+   */
+  fetchPackage?: (name: string, version: string) => Promise<void>;
 }
 
 /** One plugin the node should run. */
@@ -85,7 +91,7 @@ interface LoadedPlugin {
 }
 
 /**
- * The plugins one node runs: loads plugin versions from the shared folder (checking compatibility
+ * The plugins one node runs: loads plugin versions from the plugins folder (checking compatibility
  * again), validates every call's arguments against the manifest, and delivers calls through each
  * plugin's DeliveryQueue. `helpers()` is what the agent runtime's HelperBridge asks.
  */
@@ -191,6 +197,7 @@ export class PluginHost {
       }
       try {
         const dir = pluginPackagePath(this.options.pluginsDir, spec.name, spec.version);
+        if (this.options.fetchPackage && !existsSync(dir)) await this.options.fetchPackage(spec.name, spec.version);
         const pkg = readPluginPackageDir(dir);
         if (pkg.name !== spec.name || pkg.version !== spec.version) {
           throw new Error(`${dir} holds ${pkg.name}@${pkg.version}, not ${spec.name}@${spec.version}`);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, resolve, sep } from 'node:path';
+import { pluginPackageKey } from '@wirehook/contracts';
 import type { AnyHelperFunction, AnyPluginHelper, PluginModule } from '../helper-contract';
 import type { PluginPackage } from '../manifest';
 import { helperExportName } from '../read-manifest';
@@ -19,7 +20,7 @@ export class PluginLoadError extends Error {
 
 /** Where a plugin version lives under the plugins folder: `<dir>/packages/<name with / as +>@<version>`. */
 export function pluginPackagePath(pluginsDir: string, name: string, version: string): string {
-  return join(resolve(pluginsDir), 'packages', `${name.replace('/', '+')}@${version}`);
+  return join(resolve(pluginsDir), 'packages', pluginPackageKey(name, version));
 }
 
 /** A helper implementation in the one shape the host calls. */

@@ -3,7 +3,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import { ModuleRef } from '@nestjs/core';
 import type { Subscription } from '@wirehook/bus';
 import { SCHEMA_VERSION, Subjects, type PluginsChangedMessage, type PluginsCurrentRequest, type PluginStatsReply } from '@wirehook/contracts';
-import { findHelperUsages, PluginHost, pluginsDirOf, pluginStatsReply, type PluginApplyReport } from '@wirehook/plugin-sdk';
+import { findHelperUsages, PluginHost, PluginPackageFetcher, pluginsDirOf, pluginStatsReply, type PluginApplyReport, type PluginLogLevel } from '@wirehook/plugin-sdk';
 import { WIREHOOK_VERSION } from '@wirehook/process';
 import type { HelperBridge } from '@wirehook/runtime';
 import { WorkerRuntimeService } from '../runtime/worker-runtime.service';
@@ -12,9 +12,10 @@ import { WORKER_OPTIONS, workerNodeName, type WorkerOptions } from '../worker-op
 const PLUGINS_REQUEST_RETRY_MS = 2_000;
 
 /**
- * The plugins this worker's agents call as `vendor.*`. Code comes from the shared plugins folder
- * (`plugins.dir`, which the hub fills); which plugins and versions come from the hub: asked at
- * start (`wirehook.plugins.current`, until it answers) and then every `wirehook.plugins.changed`,
+ * The plugins this worker's agents call as `vendor.*`. Code comes from the worker's plugins folder
+ * (`plugins.dir`): a version missing there is fetched from the hub's package bucket over the bus and
+ * installed (with a folder shared with the hub it is there already). Which plugins and versions
+ * come from the hub: asked at start (`wirehook.plugins.current`, until it answers) and then every `wirehook.plugins.changed`,
  * applied without a restart. Agents that name a helper that just appeared are reloaded.
  */
 @Injectable()
@@ -34,13 +35,26 @@ export class WorkerPluginHost implements OnApplicationBootstrap, OnModuleDestroy
   ) {
     const { config, bus } = options;
     this.node = workerNodeName(config);
+    const log = (level: PluginLogLevel, agent: string, message: string) =>
+      bus.publish(Subjects.logs(this.node), { v: SCHEMA_VERSION, time: Date.now(), node: this.node, agent, level, source: 'runtime', message });
+    const pluginsDir = pluginsDirOf(config);
+    const host = { version: WIREHOOK_VERSION };
+    // A version missing from this node's folder comes from the hub over the bus (no shared volume).
+    const fetcher = new PluginPackageFetcher({
+      store: bus,
+      pluginsDir,
+      host,
+      installDependencies: config.plugins.installDependencies,
+      log: (message) => log('info', '', `${message} on ${this.node}`),
+    });
     this.host = new PluginHost({
       node: this.node,
-      pluginsDir: pluginsDirOf(config),
-      host: { version: WIREHOOK_VERSION },
+      pluginsDir,
+      host,
       metrics: options.metrics,
       filesRoot: join(resolve(config.database.dataDir), 'agent-files', this.node, 'agents'),
-      log: (level, agent, message) => bus.publish(Subjects.logs(this.node), { v: SCHEMA_VERSION, time: Date.now(), node: this.node, agent, level, source: 'runtime', message }),
+      log,
+      fetchPackage: (name, version) => fetcher.ensure(name, version),
     });
     this.bridge = { helpers: () => this.host.helpers(), timeoutMs: config.plugins.callTimeoutMs };
   }
