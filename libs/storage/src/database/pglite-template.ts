@@ -52,7 +52,7 @@ export async function createPglite(options: CreatePgliteOptions): Promise<{ pgli
   const dump = readTemplate(template, logger);
   if (dump) {
     try {
-      return { pglite: await PGlite.create({ dataDir: folder, loadDataDir: new Blob([dump]) }), origin: 'template' };
+      return { pglite: await PGlite.create({ dataDir: folder, loadDataDir: new Blob([Uint8Array.from(dump)]) }), origin: 'template' };
     } catch (error) {
       logger?.warn(`storage: the PGlite template ${template} did not load (${describeError(error)}); removing it and initialising ${folder}`);
       rmSync(template, { force: true });
