@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import type { Item } from '@wirehook/contracts';
-import { eventually } from '@wirehook/testing';
+import { eventually, startWebhookReceiver, type WebhookReceiver } from '@wirehook/testing';
 import { launchBrowser, screenshotPath, signIn, type TestBrowser } from './support/browser';
 import { startE2eHub, type E2eHub } from './support/e2e-hub';
 import { builtWebhookPlugin } from './support/plugin-folder';
-import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
 
 const FLOW_TITLE = '5xx to webhook';
 

@@ -1,24 +1,12 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
-import { BusBlobError, InProcessBus, NatsBus, type Bus } from '../src';
-import { freePort, startNatsServer, waitForPort, type NatsServerHandle } from '@wirehook/testing';
+import { BusBlobError, NatsBus, type Bus } from '../src';
+import { freePort, waitForPort } from '@wirehook/testing';
+import { bothTransports } from './transports';
 
 /** Blob storage must behave the same on both transports: one suite against each. */
-type Transport = { name: string; open(): Promise<Bus> };
-
-let nats: NatsServerHandle;
-beforeAll(async () => {
-  nats = await startNatsServer();
-});
-afterAll(async () => {
-  await nats.stop();
-});
-
-const transports: Transport[] = [
-  { name: 'in-process', open: async () => new InProcessBus() },
-  { name: 'nats', open: () => NatsBus.connect({ url: nats.url, name: 'blobs-test' }) },
-];
+const { transports, nats: server } = bothTransports('blobs-test');
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
@@ -74,8 +62,8 @@ describe('NATS blobs: damage is an error, never data', () => {
   let raw: NatsConnection;
   const bucket = 'test-blobs-damage';
   beforeAll(async () => {
-    bus = await NatsBus.connect({ url: nats.url, name: 'blobs-damage-test', blobIdleTimeoutMs: 1_000 });
-    raw = await connect({ servers: nats.url });
+    bus = await NatsBus.connect({ url: server().url, name: 'blobs-damage-test', blobIdleTimeoutMs: 1_000 });
+    raw = await connect({ servers: server().url });
   });
   afterAll(async () => {
     await bus.close();
@@ -90,7 +78,7 @@ describe('NATS blobs: damage is an error, never data', () => {
     await raw.jetstream().publish(`$O.${bucket}.C.${info?.nuid}`, randomBytes(100));
     const read = bus.getBlob(bucket, 'plugin@1.0.0.tgz');
     await expect(read).rejects.toBeInstanceOf(BusBlobError);
-    await expect(read).rejects.toThrow(`cannot get ${bucket}/plugin@1.0.0.tgz on ${nats.url}: received a corrupt object, digests do not match`);
+    await expect(read).rejects.toThrow(`cannot get ${bucket}/plugin@1.0.0.tgz on ${server().url}: received a corrupt object, digests do not match`);
   });
 
   it('fails, rather than waiting forever, when the chunks of an object are gone', async () => {
@@ -99,7 +87,7 @@ describe('NATS blobs: damage is an error, never data', () => {
     const info = await os.info('lost@1.0.0.tgz');
     const jsm = await raw.jetstreamManager();
     await jsm.streams.purge(`OBJ_${bucket}`, { filter: `$O.${bucket}.C.${info?.nuid}` });
-    await expect(bus.getBlob(bucket, 'lost@1.0.0.tgz')).rejects.toThrow(`cannot get ${bucket}/lost@1.0.0.tgz on ${nats.url}: no data for 1000 ms after 0 of 1000 bytes`);
+    await expect(bus.getBlob(bucket, 'lost@1.0.0.tgz')).rejects.toThrow(`cannot get ${bucket}/lost@1.0.0.tgz on ${server().url}: no data for 1000 ms after 0 of 1000 bytes`);
   });
 
   it('says so when the server has no JetStream', async () => {

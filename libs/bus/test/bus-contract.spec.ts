@@ -1,21 +1,8 @@
 import { InProcessBus, NatsBus, BusRequestError, type Bus } from '../src';
-import { startNatsServer, type NatsServerHandle } from '@wirehook/testing';
+import { bothTransports } from './transports';
 
 /** The same behaviour is required of both transports: run one suite against each. */
-type Transport = { name: string; open(): Promise<Bus> };
-
-let nats: NatsServerHandle;
-beforeAll(async () => {
-  nats = await startNatsServer();
-});
-afterAll(async () => {
-  await nats.stop();
-});
-
-const transports: Transport[] = [
-  { name: 'in-process', open: async () => new InProcessBus() },
-  { name: 'nats', open: () => NatsBus.connect({ url: nats.url, name: 'bus-contract-test' }) },
-];
+const { transports, nats: server } = bothTransports('bus-contract-test');
 
 function collect<T>(bus: Bus, subject: string, queue?: string): { got: Array<{ subject: string; payload: T }> } {
   const box = { got: [] as Array<{ subject: string; payload: T }> };
@@ -117,11 +104,11 @@ describe('in-process subscribers', () => {
 describe('NATS wire format', () => {
   it('is plain JSON that a raw NATS client reads without an envelope', async () => {
     const { connect } = await import('nats');
-    const raw = await connect({ servers: nats.url });
+    const raw = await connect({ servers: server().url });
     const received: string[] = [];
     const sub = raw.subscribe('wirehook.items.>', { callback: (_e, msg) => received.push(new TextDecoder().decode(msg.data)) });
     await raw.flush();
-    const bus = await NatsBus.connect({ url: nats.url, name: 'wire-test' });
+    const bus = await NatsBus.connect({ url: server().url, name: 'wire-test' });
     bus.publish('wirehook.items.n1.http', { v: 1, items: [{ id: 'n1/1-0' }] });
     await bus.flush();
     await new Promise((r) => setTimeout(r, 100));

@@ -5,8 +5,6 @@
 // and the rest keep running. The hub restores the bucket and its own folder at start.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
@@ -15,33 +13,22 @@ import { Registry } from 'prom-client';
 import { createBus, type Bus } from '@wirehook/bus';
 import { Buckets, configSchema, pluginPackageObject, SCHEMA_VERSION, Subjects, type LogEntry, type PluginsChangedMessage, type PluginStatsReply, type PodEventMessage } from '@wirehook/contracts';
 import { pluginPackagePath } from '@wirehook/plugin-sdk';
-import { eventually, sharedPcap, startNatsServer, type NatsServerHandle } from '@wirehook/testing';
+import { eventually, sharedPcap, startNatsServer, type NatsServerHandle, startWebhookReceiver, type WebhookReceiver } from '@wirehook/testing';
 import { startWorker, type RunningWorker } from '@wirehook/worker';
-import { builtPlugin, npmPack } from './plugin-packages';
+import { builtPlugin, npmPack, podNotifier, WEBHOOK, WEBHOOK_PATH, type PodNotice } from './plugin-packages';
 import { ApiClient, createTestPlace, startTestHub, type TestHub, type TestPlace } from './test-hub';
 
-const WEBHOOK = '@wirehook/plugin-webhook';
-const WEBHOOK_PATH = encodeURIComponent(WEBHOOK);
 
-/** On every pod event, on every node: a webhook to the test's receiver once the helper exists. */
-function podNotifier(url: string): string {
-  return `// Pod notifier
-function onPodEvent(event, pod, change) {
-  if (typeof vendor.webhook !== 'function') { console.log('no webhook on ' + utils.nodeName()); return; }
-  console.log('answer: ' + vendor.webhook('POST', '${url}/pods', { node: utils.nodeName(), pod: pod.metadata.name }));
-}
-`;
-}
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 describe('plugin packages over NATS: hub and worker with separate plugins folders', () => {
-  const received: Array<{ node: string; pod: string }> = [];
+  let received: PodNotice[] = [];
   const logs: LogEntry[] = [];
   let nats: NatsServerHandle;
   let observer: Bus;
   let raw: NatsConnection;
-  let receiver: Server;
+  let receiver: WebhookReceiver;
   let receiverUrl = '';
   let place: TestPlace;
   let work: string;
@@ -79,16 +66,9 @@ describe('plugin packages over NATS: hub and worker with separate plugins folder
   };
 
   beforeAll(async () => {
-    receiver = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        received.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-        res.writeHead(200).end('noted');
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    receiver = await startWebhookReceiver();
+    receiverUrl = receiver.url;
+    received = receiver.bodies as PodNotice[];
 
     work = mkdtempSync(join(tmpdir(), 'wirehook-plugin-packages-'));
     tarballs = {
@@ -124,7 +104,7 @@ describe('plugin packages over NATS: hub and worker with separate plugins folder
     await raw?.close();
     await nats?.stop();
     await place?.remove();
-    await new Promise((resolve) => receiver.close(resolve));
+    await receiver.close();
     rmSync(work, { recursive: true, force: true });
   });
 

@@ -31,3 +31,23 @@ export function npmPack(folder: string, outDir: string): string {
   const [{ filename }] = JSON.parse(stdout) as Array<{ filename: string }>;
   return join(outDir, filename.replace(/^@/, '').replace('/', '-'));
 }
+
+export const WEBHOOK = '@wirehook/plugin-webhook';
+export const WEBHOOK_PATH = encodeURIComponent(WEBHOOK);
+
+/** On every pod event, on every node: a webhook to `<url>/pods` once the helper exists. */
+export function podNotifier(url: string): string {
+  return `// Pod notifier
+function onPodEvent(event, pod, change) {
+  if (typeof vendor.webhook !== 'function') { console.log('no webhook on ' + utils.nodeName()); return; }
+  console.log('answer: ' + vendor.webhook('POST', '${url}/pods', { node: utils.nodeName(), pod: pod.metadata.name, event: event }));
+}
+`;
+}
+
+/** What podNotifier posts. */
+export interface PodNotice {
+  node: string;
+  pod: string;
+  event: string;
+}

@@ -1,35 +1,22 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { InProcessBus } from '@wirehook/bus';
 import { configSchema, SCHEMA_VERSION, Subjects, type LogEntry, type PluginStatsReply, type PodEventMessage } from '@wirehook/contracts';
-import { eventually, sharedPcap } from '@wirehook/testing';
+import { eventually, sharedPcap, startWebhookReceiver, type WebhookReceiver } from '@wirehook/testing';
 import { startWorker, type RunningWorker } from '@wirehook/worker';
-import { builtPlugin, npmPack } from './plugin-packages';
+import { builtPlugin, npmPack, podNotifier, WEBHOOK, WEBHOOK_PATH, type PodNotice } from './plugin-packages';
 import { ApiClient, createTestPlace, startTestHub, type TestHub, type TestPlace } from './test-hub';
 
-const WEBHOOK = '@wirehook/plugin-webhook';
-const WEBHOOK_PATH = encodeURIComponent(WEBHOOK);
 
-/** The agent the proof revolves around: on every pod event, on every node, a webhook once the helper exists. */
-function podNotifier(url: string): string {
-  return `// Pod notifier
-function onPodEvent(event, pod, change) {
-  if (typeof vendor.webhook !== 'function') { console.log('no webhook on ' + utils.nodeName()); return; }
-  console.log('answer: ' + vendor.webhook('POST', '${url}/pods', { node: utils.nodeName(), pod: pod.metadata.name, event: event }));
-}
-`;
-}
 
 describe('plugins: install, upgrade and remove through the hub API; workers load them without restarting', () => {
   const bus = new InProcessBus();
-  const received: Array<{ node: string; pod: string; event: string }> = [];
+  let received: PodNotice[] = [];
   const logs: LogEntry[] = [];
-  let receiver: Server;
+  let receiver: WebhookReceiver;
   let receiverUrl = '';
   let place: TestPlace;
   let work: string;
@@ -61,16 +48,9 @@ describe('plugins: install, upgrade and remove through the hub API; workers load
   };
 
   beforeAll(async () => {
-    receiver = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        received.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-        res.writeHead(200).end('noted');
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    receiver = await startWebhookReceiver();
+    receiverUrl = receiver.url;
+    received = receiver.bodies as PodNotice[];
 
     work = mkdtempSync(join(tmpdir(), 'wirehook-plugins-api-'));
     pluginsDir = join(work, 'shared-plugins');
@@ -109,7 +89,7 @@ describe('plugins: install, upgrade and remove through the hub API; workers load
     await hub?.close();
     await bus.close();
     await place?.remove();
-    await new Promise((resolve) => receiver.close(resolve));
+    await receiver.close();
     rmSync(work, { recursive: true, force: true });
   });
 

@@ -5,3 +5,4 @@ export * from './postgres';
 export * from './eventually';
 export * from './kube-api-server';
 export * from './kube-pods';
+export * from './webhook-receiver';

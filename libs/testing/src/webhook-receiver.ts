@@ -9,13 +9,17 @@ export interface ReceivedCall {
 
 /** A real HTTP server on loopback that records every request it gets (what vendor.webhook sends). */
 export interface WebhookReceiver {
+  /** `http://127.0.0.1:<port>/hook`; any path under the port is received too. */
   url: string;
   calls: ReceivedCall[];
+  /** The body of each call, in order (the same array as it grows). */
+  bodies: unknown[];
   close(): Promise<void>;
 }
 
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const calls: ReceivedCall[] = [];
+  const bodies: unknown[] = [];
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -28,6 +32,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
         // Not JSON: kept as text.
       }
       calls.push({ method: request.method ?? '', path: request.url ?? '', body });
+      bodies.push(body);
       response.writeHead(200, { 'Content-Type': 'text/plain' });
       response.end('ok');
     });
@@ -37,6 +42,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   return {
     url: `http://127.0.0.1:${port}/hook`,
     calls,
+    bodies,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
