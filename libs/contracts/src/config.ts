@@ -136,8 +136,9 @@ export const configSchema = z.strictObject({
   plugins: z
     .strictObject({
       /**
-       * Folder of installed plugin packages (`packages/<name>@<version>`): the hub unpacks into it,
-       * every node loads from it, so hub and workers must share it. Default `<database.dataDir>/plugins`.
+       * Folder of installed plugin packages (`packages/<name>@<version>`): the hub unpacks into it and
+       * every node loads from its own; a node fetches what its folder lacks from the hub over NATS
+       * (Buckets.pluginPackages), so sharing it is optional. Default `<database.dataDir>/plugins`.
        */
       dir: z.string().min(1).optional(),
       /** Let the hub run `npm install` for dependencies a plugin neither bundles nor finds on the host (needs the registry). */
