@@ -1,8 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { WirehookConfig } from '@wirehook/contracts';
-import { agentTitle, checkEs5 } from '@wirehook/runtime';
+import { agentTitle, type WirehookConfig } from '@wirehook/contracts';
+// Types only: the runtime library (sandbox, metrics, scheduler) loads when `scripts` runs, not for every CLI command.
+import type { checkEs5 as CheckEs5 } from '@wirehook/runtime';
 import { addConfigOptions, configFromFlags, type ConfigFlags } from '../config-options';
 
 interface ScriptsFlags extends ConfigFlags {
@@ -41,7 +42,8 @@ export function registerScriptsCommand(program: Command): void {
     const present = folders.filter((f) => !missing.includes(f));
 
     const hub = new HubClient(hubUrl(config), token);
-    const sync = new FolderSync(present, hub);
+    const { checkEs5 } = await import('@wirehook/runtime');
+    const sync = new FolderSync(present, hub, checkEs5);
     const first = await sync.run();
     say(
       `synced ${first.files} agent file(s) from ${present.join(', ')} to ${hub.baseUrl}: ` +
@@ -184,6 +186,7 @@ class FolderSync {
   constructor(
     private readonly folders: string[],
     private readonly hub: HubClient,
+    private readonly checkEs5: typeof CheckEs5,
   ) {}
 
   async run(): Promise<SyncCounts> {
@@ -246,7 +249,7 @@ class FolderSync {
         }
         const title = agentTitle(source, basename(name));
         const shown = displayPath(path);
-        const diagnostics = checkEs5(source, shown);
+        const diagnostics = this.checkEs5(source, shown);
         if (diagnostics.length > 0) {
           held.add(title);
           report(`invalid:${path}:${source}`, diagnostics.map((d) => `refused ${d.message} (not synced; "${title}" keeps its last good version)`).join('\n'));
