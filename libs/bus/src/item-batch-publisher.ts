@@ -35,7 +35,7 @@ interface PendingBatch {
 
 /**
  * Collects already-serialised items per subject into `ItemBatchMessage` payloads
- * (`{"v":1,"items":[…]}`, built by concatenation: nothing is stringified twice) and publishes
+ * (`{"v":1,"sequence":{…},"items":[…]}`, built by concatenation: nothing is stringified twice) and publishes
  * each batch at the end of the current event-loop turn, or as soon as it reaches the item or
  * size bound. One message per batch instead of per item: the per-message costs (publish,
  * `Nats-Msg-Id` header, server routing, delivery) dominated the bus at high rates.
@@ -50,10 +50,14 @@ export class ItemBatchPublisher {
   private readonly maxItems: number;
   private readonly maxChars: number;
   private readonly counters = { items: 0, batches: 0, failedItems: 0 };
+  /** Per subject: the position of the next batch's first item (`ItemBatchMessage.sequence.first`). */
+  private readonly nextInSubject = new Map<string, number>();
+  private readonly sessionJson: string;
 
   constructor(private readonly options: ItemBatchPublisherOptions) {
     this.maxItems = options.maxItems ?? ITEM_BATCH_MAX_ITEMS;
     this.maxChars = options.maxChars ?? ITEM_BATCH_MAX_CHARS;
+    this.sessionJson = JSON.stringify(options.session);
   }
 
   /** Adds one item, `json` being `JSON.stringify(item)` and `id` its `item.id`. */
@@ -101,8 +105,12 @@ export class ItemBatchPublisher {
   private send(batch: PendingBatch): void {
     this.pending.delete(batch.subject);
     const count = batch.parts.length;
+    // Numbered whether or not the bus takes it: a batch that is lost leaves a gap consumers can see.
+    const first = this.nextInSubject.get(batch.subject) ?? 0;
+    this.nextInSubject.set(batch.subject, first + count);
+    const sequence = `{"session":${this.sessionJson},"first":${first}}`;
     try {
-      const taken = this.options.bus.publishJson(batch.subject, `{"v":${SCHEMA_VERSION},"items":[${batch.parts.join(',')}]}`, {
+      const taken = this.options.bus.publishJson(batch.subject, `{"v":${SCHEMA_VERSION},"sequence":${sequence},"items":[${batch.parts.join(',')}]}`, {
         msgId: `${this.options.session}/${batch.firstId}+${count}`,
       });
       // The bus counts a dropped message once; the items it held are what the worker reports.

@@ -2,20 +2,21 @@ import { ItemBatchPublisher, type PublishOptions } from '../src';
 
 interface Sent {
   subject: string;
-  payload: { v: number; items: Array<{ id: string }> };
+  payload: { v: number; sequence: { session: string; first: number }; items: Array<{ id: string }> };
   msgId?: string;
 }
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-function recorder(options: { maxItems?: number; maxChars?: number } = {}): { publisher: ItemBatchPublisher; sent: Sent[] } {
+function recorder(options: { maxItems?: number; maxChars?: number; session?: string; accept?: () => boolean } = {}): { publisher: ItemBatchPublisher; sent: Sent[] } {
   const sent: Sent[] = [];
+  const accept = options.accept ?? (() => true);
   const publisher = new ItemBatchPublisher({
     session: 'run1',
     ...options,
     bus: {
       publishJson: (subject: string, json: string, publish?: PublishOptions) =>
-        sent.push({ subject, payload: JSON.parse(json) as Sent['payload'], msgId: publish?.msgId }) > 0,
+        sent.push({ subject, payload: JSON.parse(json) as Sent['payload'], msgId: publish?.msgId }) > 0 && accept(),
     },
   });
   return { publisher, sent };
@@ -91,5 +92,28 @@ describe('ItemBatchPublisher', () => {
     publisher.add('s.a', 'a/2', item('a/2'));
     await turn();
     expect(publisher.stats()).toEqual({ items: 1, batches: 1, failedItems: 2 });
+  });
+
+  it('numbers the batches of each subject by their first item, so a consumer can see a gap; a dropped batch leaves one', async () => {
+    let accept = true;
+    const { publisher, sent } = recorder({ maxItems: 2, session: 'node "a" 2026', accept: () => accept });
+    for (let i = 0; i < 5; i++) publisher.add('s.a', `a/${i}`, item(`a/${i}`));
+    publisher.add('s.b', 'b/0', item('b/0'));
+    await turn();
+    accept = false;
+    publisher.add('s.a', 'a/5', item('a/5'));
+    await turn();
+    accept = true;
+    publisher.add('s.a', 'a/6', item('a/6'));
+    await turn();
+    expect(sent.map((s) => [s.subject, s.payload.sequence.first, s.payload.items.length])).toEqual([
+      ['s.a', 0, 2],
+      ['s.a', 2, 2],
+      ['s.a', 4, 1],
+      ['s.b', 0, 1],
+      ['s.a', 5, 1], // not taken by the bus
+      ['s.a', 6, 1],
+    ]);
+    expect(new Set(sent.map((s) => s.payload.sequence.session))).toEqual(new Set(['node "a" 2026']));
   });
 });

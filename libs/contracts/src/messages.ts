@@ -19,6 +19,23 @@ export interface ItemBatchMessage extends Versioned {
    * @minItems 1
    */
   items: Item[];
+  /**
+   * Where the batch sits in its publisher's stream of items on this subject: the next batch starts
+   * at `first + items.length`. A consumer that sees a later `first` missed the items in between (it
+   * was disconnected or cut off as a slow consumer, or the publisher dropped them); an earlier one is
+   * a re-send after a reconnect. Absent from publishers that do not number their batches.
+   */
+  sequence?: ItemBatchSequence;
+}
+
+export interface ItemBatchSequence {
+  /** The publishing process run (a worker's start); numbering restarts with each. */
+  session: string;
+  /**
+   * Position of the batch's first item among the items the session published on this subject, from 0.
+   * @minimum 0
+   */
+  first: number;
 }
 
 export interface PacketMessage extends Versioned {

@@ -85,8 +85,9 @@ export const SUBJECT_CATALOG: SubjectSpec[] = [
       'about 48 KiB per message; a larger item goes alone). Each message carries a `Nats-Msg-Id` header, ' +
       '`<worker run>/<first item id>+<item count>`, so a batch re-sent after a reconnect is stored once in the items ' +
       'stream. Item ids (`<node>/<stream>-<index>`) are unique within a worker run; `id` with `timestamp` tells items ' +
-      'apart across runs.',
-    example: { v: 1, items: [exampleItem, exampleNextItem] },
+      'apart across runs. `sequence` numbers the items of a worker run on the subject: a later `first` than the ' +
+      'previous batch ended at means items were missed in between (the hub counts and logs them); an earlier one is a re-send.',
+    example: { v: 1, sequence: { session: 'mil3q9k0', first: 0 }, items: [exampleItem, exampleNextItem] },
   },
   {
     id: 'packets',

@@ -69,6 +69,28 @@ describe('items WebSocket stream', () => {
     expect(watcher.entries).toEqual([]);
   });
 
+  it('counts and logs the items missing between numbered batches; a re-sent batch is not a gap', async () => {
+    const api = new ApiClient(hub.url, hub.adminToken);
+    const counts = async () => (await api.get<{ total: number; missed: number }>('/api/items/counts')).body;
+    const before = await counts();
+    const some = items.filter((i) => i.protocol.name === items[0].protocol.name).slice(0, 6);
+    const subject = Subjects.items(some[0].worker, some[0].protocol.name);
+    const batch = (first: number, part: Item[]) => JSON.stringify({ v: SCHEMA_VERSION, sequence: { session: 'gap-test', first }, items: part });
+    hub.bus.publishJson(subject, batch(0, some.slice(0, 2)));
+    hub.bus.publishJson(subject, batch(2, some.slice(2, 4)));
+    hub.bus.publishJson(subject, batch(7, some.slice(4, 6))); // items 4, 5 and 6 never came
+    hub.bus.publishJson(subject, batch(2, some.slice(2, 4))); // a re-send
+    hub.bus.publishJson(subject, batch(9, some.slice(0, 1)));
+    await hub.bus.flush();
+    await eventually(async () => expect((await counts()).missed).toBe(before.missed + 3));
+    await eventually(async () => {
+      const logs = (await api.get<Array<{ level: string; message: string }>>('/api/logs?node=hub&level=warn')).body;
+      expect(logs.map((l) => l.message)).toContainEqual(expect.stringMatching(new RegExp(`^missed 3 item\\(s\\) on ${subject.replace(/\./g, '\\.')} \\(items 4-6 of publisher gap-test\\)`)));
+    });
+    // Every item was already seen by the earlier tests: nothing new is counted.
+    expect((await counts()).total).toBe(before.total);
+  });
+
   it('refuses a bad filter with 400, no token with 401', async () => {
     expect(await open(`?q=${encodeURIComponent('response.status >=')}`).opened).toBe(400);
     expect(await open('?limit=0').opened).toBe(400);

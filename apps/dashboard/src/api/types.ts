@@ -100,6 +100,8 @@ export interface ItemCounts {
   total: number;
   byWorker: Record<string, Record<string, number>>;
   errors: number;
+  /** Items the hub never received (gaps in a worker's numbered batches). */
+  missed: number;
 }
 
 /** An item as the API returns it (shared/docs/agent-api.md, "The item"). */

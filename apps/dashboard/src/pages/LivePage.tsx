@@ -80,7 +80,11 @@ export function LivePage() {
       <header className="pane-header">
         <h2>Live</h2>
         <span className="muted" data-testid="item-counts">
-          {counts.data ? `${counts.data.total} items since the hub started (${counts.data.errors} incomplete)` : ''}
+          {counts.data
+            ? `${counts.data.total} items since the hub started (${counts.data.errors} incomplete` +
+              (counts.data.missed > 0 ? `, ${counts.data.missed} missed: see the log` : '') +
+              ')'
+            : ''}
         </span>
         <div className="spacer" />
         <button onClick={() => setPaused(!paused)} data-testid="live-pause">

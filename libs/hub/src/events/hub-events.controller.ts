@@ -1,7 +1,9 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import type { BusContext } from '@wirehook/bus';
 import {
   QueueGroups,
+  SCHEMA_VERSION,
   Subjects,
   type HubActionMessage,
   type ItemBatchMessage,
@@ -11,6 +13,7 @@ import {
   type WorkerStatusMessage,
 } from '@wirehook/contracts';
 import { AgentCatalog } from '../agents/agent-catalog.service';
+import { HUB_NODE_NAME } from '../hub-options';
 import { RecentItemsService } from '../items/recent-items.service';
 import { LogService } from '../logs/log.service';
 import { HubRuntimeService } from '../runtime/hub-runtime.service';
@@ -27,10 +30,24 @@ export class HubEventsController {
     private readonly items: RecentItemsService,
   ) {}
 
-  /** A worker's batch of items: each is counted, kept and streamed on its own. */
+  /** A worker's batch of items: each is counted, kept and streamed on its own; a gap before it is reported. */
   @EventPattern(Subjects.itemsAll)
-  onItems(@Payload() message: ItemBatchMessage): void {
-    for (const item of message.items) this.items.add(item);
+  onItems(@Payload() message: ItemBatchMessage, @Ctx() context: BusContext): void {
+    const missed = this.items.addBatch(context.subject, message);
+    if (!missed) return;
+    const last = missed.from + missed.count - 1;
+    this.logs.publish({
+      v: SCHEMA_VERSION,
+      time: Date.now(),
+      node: HUB_NODE_NAME,
+      agent: '',
+      level: 'warn',
+      source: 'runtime',
+      message:
+        `missed ${missed.count} item(s) on ${missed.subject} (items ${missed.from}-${last} of publisher ${missed.session}): ` +
+        'this hub was disconnected or cut off as a slow consumer, or the worker dropped them (see its drops); ' +
+        'a durable consumer of the items stream has what the worker sent',
+    });
   }
 
   @EventPattern(Subjects.logsAll)

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Item } from '@wirehook/contracts';
+import type { Item, ItemBatchMessage } from '@wirehook/contracts';
 import { compileKfl } from '@wirehook/runtime';
 import { HubRuntimeService } from '../runtime/hub-runtime.service';
 
@@ -8,6 +8,20 @@ export interface ItemCounts {
   /** worker → protocol → items */
   byWorker: Record<string, Record<string, number>>;
   errors: number;
+  /**
+   * Items this hub never received: gaps in a publisher's numbered batches (the hub was disconnected
+   * or cut off as a slow consumer, or the worker dropped them).
+   */
+  missed: number;
+}
+
+/** A gap in one publisher's batches on one subject. */
+export interface MissedItems {
+  subject: string;
+  session: string;
+  /** Position of the first missed item in that session's items on the subject. */
+  from: number;
+  count: number;
 }
 
 export type ItemListener = (item: Item) => void;
@@ -15,6 +29,8 @@ export type ItemListener = (item: Item) => void;
 const CAPACITY = 2_000;
 /** Item ids remembered for de-duplication: far more than a reconnect re-sends. */
 const SEEN_IDS = 200_000;
+/** Publisher streams (session × subject) whose next position is remembered. */
+const STREAMS = 10_000;
 
 /**
  * The hub's view of the items workers publish: counts since start, the most recent items
@@ -25,11 +41,38 @@ const SEEN_IDS = 200_000;
 export class RecentItemsService {
   private readonly ring: Item[] = [];
   private next = 0;
-  private readonly counts: ItemCounts = { total: 0, byWorker: {}, errors: 0 };
+  private readonly counts: ItemCounts = { total: 0, byWorker: {}, errors: 0, missed: 0 };
   private readonly listeners = new Set<ItemListener>();
   private readonly seen = new Set<string>();
+  /** session × subject → where that stream's next batch should start. */
+  private readonly nextInStream = new Map<string, number>();
 
   constructor(private readonly hubRuntime: HubRuntimeService) {}
+
+  /** A worker's batch: each item is added; a gap before it in its publisher's numbering is counted and returned. */
+  addBatch(subject: string, message: ItemBatchMessage): MissedItems | undefined {
+    const missed = this.checkSequence(subject, message);
+    for (const item of message.items) this.add(item);
+    return missed;
+  }
+
+  private checkSequence(subject: string, message: ItemBatchMessage): MissedItems | undefined {
+    const sequence = message.sequence;
+    if (typeof sequence?.session !== 'string' || !Number.isSafeInteger(sequence.first) || sequence.first < 0) return undefined;
+    const key = `${sequence.session}\u0000${subject}`;
+    const expected = this.nextInStream.get(key);
+    const next = sequence.first + message.items.length;
+    if (expected === undefined || next > expected) {
+      this.nextInStream.delete(key); // re-inserted: the map's order is least recently advanced first
+      this.nextInStream.set(key, next);
+      if (this.nextInStream.size > STREAMS) this.nextInStream.delete(this.nextInStream.keys().next().value as string);
+    }
+    // The first batch seen of a stream (the hub started later), or a re-send after a reconnect: no gap.
+    if (expected === undefined || sequence.first <= expected) return undefined;
+    const count = sequence.first - expected;
+    this.counts.missed += count;
+    return { subject, session: sequence.session, from: expected, count };
+  }
 
   add(item: Item): void {
     // After a NATS reconnect, workers re-send their last moments of items; count each once.
