@@ -12,6 +12,7 @@ import { availableParallelism } from 'node:os';
 import { ItemBatchPublisher, NatsBus } from '@wirehook/bus';
 import { Subjects, SUBJECT_CATALOG, type Item, type ItemBatchMessage } from '@wirehook/contracts';
 import { startNatsServer } from '@wirehook/testing';
+import { jsonCost } from './json-cost';
 
 const TOTAL = Number(process.env.BENCH_ITEMS ?? 300_000);
 const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 20_000);
@@ -84,23 +85,6 @@ function machineBusyMs(): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Best of five passes: mean µs per `JSON.stringify` of `item` (with its id changing, as in the runs). */
-function stringifyMicros(item: Item): number {
-  const copy: Item = { ...item };
-  let best = Infinity;
-  let sink = 0;
-  for (let pass = 0; pass < 5; pass++) {
-    const t0 = performance.now();
-    for (let i = 0; i < 20_000; i++) {
-      copy.id = `bench/${i}`;
-      sink += JSON.stringify(copy).length;
-    }
-    best = Math.min(best, ((performance.now() - t0) * 1000) / 20_000);
-  }
-  if (sink < 0) throw new Error('unreachable');
-  return best;
 }
 
 function childNatsServerPid(): number | undefined {
@@ -181,7 +165,7 @@ async function main(): Promise<void> {
   const nodes = availableParallelism();
   console.log(
     `budget: 100,000 items/s leaves each process 10 µs of CPU per item and all three ${(nodes * 10).toFixed(0)} µs on ${nodes} cores; ` +
-      `JSON.stringify of this item alone takes ${stringifyMicros(template).toFixed(2)} µs here`,
+      `JSON.stringify of this item alone takes ${jsonCost(Array.from({ length: 20_000 }, (_, i) => ({ ...template, id: `bench/${i}` }))).stringifyUs.toFixed(2)} µs here`,
   );
   await run('full speed', url, TOTAL, 0, TURN_ITEMS, serverPid);
   // Paced: 100 items every 5 ms, as a worker on a steadily busy link.

@@ -22,6 +22,7 @@ import { PROTOCOLS } from '@wirehook/contracts';
 import { replayCaptureToItems } from '@wirehook/dissectors';
 import { AgentRuntime } from '@wirehook/runtime';
 import { repoRoot, sharedPcap } from '@wirehook/testing';
+import { jsonCost } from './json-cost';
 import { buildLoopedCapture, formatCount, runTshark } from './looped-capture';
 
 const WARM_UP_MS = 3000;
@@ -156,30 +157,6 @@ function replay(capture: string, agents?: string): ReplayRun {
   return { items: Number(summary[1]), seconds: Number(summary[2]), cpuSeconds: usage ? Number(usage[1]) + Number(usage[2]) : undefined };
 }
 
-/**
- * Mean cost of `JSON.stringify` (and of `JSON.parse` back) of the items of `capture`, best of five
- * passes: the serialisation every item needs on its way to the agents and the bus.
- */
-async function itemJsonCost(capture: string): Promise<{ bytes: number; stringifyUs: number; parseUs: number }> {
-  const items: Item[] = [];
-  await replayCaptureToItems(capture, { worker: 'bench', onItem: (item) => void items.push(item) });
-  const texts = items.map((item) => JSON.stringify(item));
-  let stringifyUs = Infinity;
-  let parseUs = Infinity;
-  let sink = 0;
-  for (let pass = 0; pass < 5; pass++) {
-    const t0 = performance.now();
-    for (const item of items) sink += JSON.stringify(item).length;
-    const t1 = performance.now();
-    for (const text of texts) sink += (JSON.parse(text) as Item).index;
-    const t2 = performance.now();
-    stringifyUs = Math.min(stringifyUs, ((t1 - t0) * 1000) / items.length);
-    parseUs = Math.min(parseUs, ((t2 - t1) * 1000) / items.length);
-  }
-  if (sink < 0) throw new Error('unreachable');
-  return { bytes: Math.round(texts.reduce((n, text) => n + text.length, 0) / texts.length), stringifyUs, parseUs };
-}
-
 /** The whole replay pipeline with one trivial agent, without agents, and tshark, on the same input. */
 async function pipeline(targetPackets: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'wirehook-bench-'));
@@ -205,7 +182,9 @@ async function pipeline(targetPackets: number): Promise<void> {
     console.log(`  tshark -z http,tree: ${formatCount(tshark.responses)} responses in ${tshark.wallSeconds.toFixed(2)} s = ${formatCount(tItems)} items/s`);
     console.log(`  ratio (whole pipeline with hooks / tshark, items/s): ${(withAgent.items / withAgent.seconds / tItems).toFixed(1)}×`);
     // What the issue's target leaves per item, next to what dissection and one item's JSON cost now.
-    const json = await itemJsonCost(sharedPcap('http-wrk.pcap'));
+    const captured: Item[] = [];
+    await replayCaptureToItems(sharedPcap('http-wrk.pcap'), { worker: 'bench', onItem: (item) => void captured.push(item) });
+    const json = jsonCost(captured);
     console.log(
       `  budget: 15× tshark is ${formatCount(15 * tItems)} items/s, ${(1e6 / (15 * tItems)).toFixed(2)} µs per item for everything; ` +
         `now dissection alone ${((dissectOnly.seconds * 1e6) / dissectOnly.items).toFixed(2)} µs per item, and JSON.stringify of one of these items ` +

@@ -261,17 +261,7 @@ export class CaptureFileReader {
       if (ahead.filePos === this.filePos && leftover <= HEADROOM) {
         const start = HEADROOM - leftover;
         if (leftover > 0) this.buf.copy(ahead.buf, start, this.pos, this.end);
-        this.bufFileOffset = this.filePos - HEADROOM;
-        this.filePos += bytesRead;
-        this.buf = ahead.buf;
-        this.pos = start;
-        this.end = HEADROOM + bytesRead;
-        if (bytesRead === 0) {
-          this.eof = true;
-          return this.fill();
-        }
-        this.readAhead();
-        return true;
+        return this.adopt(ahead.buf, start, leftover, bytesRead);
       }
       this.ringNext = ahead.slot; // its buffer is free again, the previous chunk's is not
     }
@@ -279,11 +269,16 @@ export class CaptureFileReader {
     const next = this.chunkBuffer(size);
     if (leftover > 0) this.buf.copy(next, 0, this.pos, this.end);
     const bytesRead = await this.source.read(next, leftover, size - leftover, this.filePos);
-    this.bufFileOffset = this.filePos - leftover;
+    return this.adopt(next, 0, leftover, bytesRead);
+  }
+
+  /** Makes `buf` the current chunk: the unparsed `leftover` bytes at `start`, then `bytesRead` new ones. */
+  private adopt(buf: Buffer, start: number, leftover: number, bytesRead: number): Promise<boolean> | true {
+    this.bufFileOffset = this.filePos - leftover - start;
     this.filePos += bytesRead;
-    this.buf = next;
-    this.pos = 0;
-    this.end = leftover + bytesRead;
+    this.buf = buf;
+    this.pos = start;
+    this.end = start + leftover + bytesRead;
     if (bytesRead === 0) {
       this.eof = true;
       return this.fill();

@@ -2,9 +2,8 @@ import type { Item, ItemEndpoint, ItemError, ItemProtocol, ItemRequest, ItemResp
 import type { Endpoint } from '@wirehook/capture';
 import { isoTime } from './buffer-text';
 
-/** One request/response pair (either side may be missing) as a protocol dissector reports it. */
-export interface Exchange {
-  protocol: ItemProtocol;
+/** The sides of a request/response pair (either may be missing) with their timing and sizes. */
+export interface PairRecord {
   request: ItemRequest | null;
   response: ItemResponse | null;
   /** Capture time (ms) of the first request byte; NaN without a request. */
@@ -15,6 +14,11 @@ export interface Exchange {
   responseEnd: number;
   requestSize: number;
   responseSize: number;
+}
+
+/** One pair as a protocol dissector reports it. */
+export interface Exchange extends PairRecord {
+  protocol: ItemProtocol;
   error?: ItemError;
 }
 
@@ -63,36 +67,17 @@ export class Flow {
   }
 
   emit(exchange: Exchange): Item {
-    return this.emitFields(
-      exchange.protocol,
-      exchange.request,
-      exchange.response,
-      exchange.requestStart,
-      exchange.responseStart,
-      exchange.responseEnd,
-      exchange.requestSize,
-      exchange.responseSize,
-      exchange.error,
-    );
+    return this.emitPair(exchange.protocol, exchange, exchange.error);
   }
 
-  /** `emit` without the Exchange object: for the per-pair hot path (HTTP). */
-  emitFields(
-    protocol: ItemProtocol,
-    request: ItemRequest | null,
-    response: ItemResponse | null,
-    requestStart: number,
-    responseStart: number,
-    responseEnd: number,
-    requestSize: number,
-    responseSize: number,
-    error: ItemError | undefined,
-  ): Item {
+  /** `emit` for a dissector that keeps its own, larger pair record (HTTP): no Exchange object per pair. */
+  emitPair(protocol: ItemProtocol, pair: PairRecord, error: ItemError | undefined): Item {
+    const { request, response, requestStart, responseStart } = pair;
     const index = this.nextIndex++;
     const { source } = this;
     const hasRequest = request !== null && !Number.isNaN(requestStart);
     const timestamp = hasRequest ? requestStart : responseStart;
-    const elapsed = hasRequest && response !== null ? responseEnd - requestStart : 0;
+    const elapsed = hasRequest && response !== null ? pair.responseEnd - requestStart : 0;
     const src = this.endpoint(this.client.ip, this.clientPort);
     const dst = this.endpoint(this.server.ip, this.serverPort);
     const item: Item = {
@@ -108,8 +93,8 @@ export class Flow {
       timestamp,
       startTime: isoTime(timestamp),
       elapsedTime: elapsed > 0 ? roundMs(elapsed) : 0,
-      requestSize,
-      responseSize,
+      requestSize: pair.requestSize,
+      responseSize: pair.responseSize,
       request,
       response,
     };

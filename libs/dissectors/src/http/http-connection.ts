@@ -293,17 +293,7 @@ export class HttpConnection implements TcpProtocolHandler {
   }
 
   private emit(exchange: Exchange, error: ItemError | undefined): void {
-    this.ctx.flow.emitFields(
-      protocolFor(exchange.httpVersion),
-      exchange.request,
-      exchange.response,
-      exchange.requestStart,
-      exchange.responseStart,
-      exchange.responseEnd,
-      exchange.requestSize,
-      exchange.responseSize,
-      error,
-    );
+    this.ctx.flow.emitPair(protocolFor(exchange.httpVersion), exchange, error);
   }
 
   private remove(exchange: Exchange): void {
